@@ -1,0 +1,286 @@
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import type http from 'node:http';
+import type https from 'node:https';
+import { ProvisioningError } from '../errors/provisioning-error.js';
+import { Redactor } from '../errors/redactor.js';
+import { backoffDelay, DEFAULT_RETRY, sleep, type RetryOptions } from './backoff.js';
+import { RateLimiter, type RateLimitOptions } from './rate-limiter.js';
+import { createAgents, type AgentOptions, type TlsOptions } from './tls.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** A request as a provider describes it; serialisation happens here, in one place. */
+export interface HttpRequest {
+  /** Contract operation this call serves (for errors and logs). */
+  operation: string;
+  method: HttpMethod;
+  /** Path relative to the base URL, e.g. "/iocm/app/reg/v1.1.0/deviceCredentials". */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** A JSON body (serialised with `JSON.stringify`). */
+  json?: unknown;
+  /** A form body (application/x-www-form-urlencoded). */
+  form?: Record<string, string>;
+  /** Overrides the Content-Type the body kind implies (vendors differ on charset spelling). */
+  contentType?: string;
+  /** Safe to send twice? Default: true for GET/PUT/DELETE, false for POST. */
+  idempotent?: boolean;
+  /** Run the provider's auth/signing step. Default true; a login call passes false. */
+  authenticate?: boolean;
+  timeoutMs?: number;
+}
+
+/** The request after serialisation: what a signing step sees and may add headers to. */
+export interface PreparedRequest {
+  readonly operation: string;
+  readonly method: HttpMethod;
+  readonly url: URL;
+  /** Header names as sent (case preserved). */
+  readonly headers: Record<string, string>;
+  readonly body: Buffer | undefined;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Raw body text. */
+  text: string;
+  /** The body parsed as JSON, or undefined when it is empty or not JSON. */
+  data: unknown;
+  /** How many attempts it took. */
+  attempts: number;
+}
+
+/**
+ * A provider's authentication or signing step (a middleware, like smithy's signers).
+ * `authorize` adds headers; `recover` is consulted once per call when an answer says the
+ * credentials were rejected: returning true re-sends the request once with fresh credentials.
+ */
+export interface AuthStep {
+  authorize(request: PreparedRequest): void | Promise<void>;
+  recover?(error: ProvisioningError, request: PreparedRequest): Promise<boolean>;
+}
+
+/**
+ * Turns a received answer into a typed error, or returns undefined when it is a success.
+ * Providers own this: they know their error bodies and codes (including "error with HTTP 200").
+ */
+export type ResponseInterpreter = (response: HttpResponse, request: PreparedRequest) => ProvisioningError | undefined;
+
+export interface HttpLogEvent {
+  provider: string;
+  operation: string;
+  method: HttpMethod;
+  /** URL with secrets redacted. */
+  url: string;
+  attempt: number;
+  status?: number;
+  errorCode?: string;
+  durationMs: number;
+}
+
+export interface HttpClientOptions {
+  provider: string;
+  baseURL: string;
+  /** Per-request timeout in ms. Default 10 000. */
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  /** Client-side rate limit for this instance; `false` for none. */
+  rateLimit?: RateLimitOptions | false;
+  tls?: TlsOptions;
+  agent?: AgentOptions;
+  auth?: AuthStep;
+  interpret: ResponseInterpreter;
+  redactor?: Redactor;
+  logger?: (event: HttpLogEvent) => void;
+  /** Default content type for JSON bodies. */
+  jsonContentType?: string;
+}
+
+/** Transport failures that prove the request never reached the server: always safe to retry. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+/**
+ * The shared HTTP layer: keep-alive agents, timeouts, rate limiting, auth, retries with
+ * full-jitter backoff (only where a retry cannot duplicate a side effect, or the server
+ * explicitly refused with a throttle), and redaction of everything it throws or logs.
+ */
+export class HttpClient {
+  readonly provider: string;
+  readonly redactor: Redactor;
+  readonly limiter: RateLimiter | undefined;
+  private readonly axios: AxiosInstance;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly retry: Required<RetryOptions>;
+  private readonly baseURL: URL;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.provider = options.provider;
+    this.redactor = options.redactor ?? new Redactor();
+    this.redactor.addAll([options.tls?.passphrase]);
+    this.baseURL = new URL(options.baseURL.endsWith('/') ? options.baseURL : `${options.baseURL}/`);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
+    this.agents = createAgents(options.tls, options.agent);
+    this.axios = axios.create({
+      httpAgent: this.agents.http,
+      httpsAgent: this.agents.https,
+      maxRedirects: 0,
+      proxy: false,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      decompress: true,
+    });
+  }
+
+  /** Sends a request; resolves only with a success answer, otherwise throws a ProvisioningError. */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const idempotent = request.idempotent ?? request.method !== 'POST';
+    let recovered = false;
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      if (this.limiter) await this.limiter.acquire();
+      const prepared = this.prepare(request);
+      if (request.authenticate !== false && this.options.auth) await this.options.auth.authorize(prepared);
+      const started = performance.now();
+      const outcome = await this.exchange(prepared, request.timeoutMs ?? this.options.timeoutMs ?? 10_000, attempt);
+      this.log(prepared, attempt, started, outcome);
+      if (outcome.response && !outcome.error) return outcome.response;
+      const error = outcome.error as ProvisioningError;
+
+      // One re-authentication per call (stale token, skewed clock), however the answer came.
+      if (!recovered && this.options.auth?.recover && outcome.response && request.authenticate !== false) {
+        recovered = true;
+        if (await this.options.auth.recover(error, prepared)) {
+          attempt--;
+          continue;
+        }
+      }
+      const mayRepeat = idempotent || !outcome.possiblySent || error.code === 'RATE_LIMITED';
+      if (error.retryable && mayRepeat && attempt < this.retry.maxAttempts) {
+        await sleep(backoffDelay(attempt, this.retry, outcome.retryAfterMs));
+        continue;
+      }
+      throw error.withContext({ provider: this.provider, operation: request.operation, attempts: attempt });
+    }
+  }
+
+  /** Closes sockets and the limiter's timer. */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+    this.limiter?.close();
+  }
+
+  private prepare(request: HttpRequest): PreparedRequest {
+    const url = new URL(request.path.replace(/^\//, ''), this.baseURL);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { ...request.headers };
+    let body: Buffer | undefined;
+    if (request.json !== undefined) {
+      body = Buffer.from(JSON.stringify(request.json), 'utf8');
+      headers['Content-Type'] = request.contentType ?? this.options.jsonContentType ?? 'application/json; charset=UTF-8';
+    } else if (request.form !== undefined) {
+      body = Buffer.from(new URLSearchParams(request.form).toString(), 'utf8');
+      headers['Content-Type'] = request.contentType ?? 'application/x-www-form-urlencoded';
+    }
+    return { operation: request.operation, method: request.method, url, headers, body };
+  }
+
+  private async exchange(
+    prepared: PreparedRequest,
+    timeoutMs: number,
+    attempt: number,
+  ): Promise<{ response?: HttpResponse; error?: ProvisioningError; possiblySent: boolean; retryAfterMs?: number }> {
+    try {
+      const res = await this.axios.request<string>({
+        method: prepared.method,
+        url: prepared.url.toString(),
+        headers: prepared.body ? prepared.headers : { ...prepared.headers, 'Content-Type': undefined as unknown as string },
+        data: prepared.body,
+        timeout: timeoutMs,
+      });
+      const headers: Record<string, string> = {};
+      for (const [key, value] of Object.entries(res.headers)) {
+        if (value !== undefined && value !== null) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+      }
+      const text = typeof res.data === 'string' ? res.data : '';
+      const response: HttpResponse = { status: res.status, headers, text, data: parseJson(text), attempts: attempt };
+      const error = this.options.interpret(response, prepared);
+      return { response, error, possiblySent: true, retryAfterMs: retryAfter(headers['retry-after']) };
+    } catch (thrown) {
+      return { ...this.transportError(thrown, prepared), possiblySent: !notSent(thrown) };
+    }
+  }
+
+  private transportError(thrown: unknown, prepared: PreparedRequest): { error: ProvisioningError } {
+    const code = thrown instanceof AxiosError ? (thrown.code ?? '') : '';
+    const causeCode = (thrown as { cause?: { code?: string } })?.cause?.code ?? '';
+    const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || causeCode === 'ETIMEDOUT';
+    const tlsFailure = /CERT|SSL|TLS|SELF_SIGNED|ERR_TLS|HOSTNAME|ALTNAME/i.test(`${code} ${causeCode}`);
+    const detail = thrown instanceof Error ? thrown.message : String(thrown);
+    const where = `${prepared.method} ${prepared.url.host}${prepared.url.pathname}`;
+    return {
+      error: new ProvisioningError({
+        code: timedOut ? 'TIMEOUT' : tlsFailure ? 'AUTHENTICATION_FAILED' : 'UNAVAILABLE',
+        message: timedOut
+          ? `${where} timed out`
+          : tlsFailure
+            ? `TLS handshake with ${prepared.url.host} failed: ${detail}`
+            : `${where} failed: ${detail}`,
+        provider: this.provider,
+        operation: prepared.operation,
+        vendorCode: code || causeCode || undefined,
+        retryable: !tlsFailure,
+        redactor: this.redactor,
+      }),
+    };
+  }
+
+  private log(
+    prepared: PreparedRequest,
+    attempt: number,
+    started: number,
+    outcome: { response?: HttpResponse; error?: ProvisioningError },
+  ): void {
+    if (!this.options.logger) return;
+    this.options.logger({
+      provider: this.provider,
+      operation: prepared.operation,
+      method: prepared.method,
+      url: this.redactor.redact(prepared.url.toString()),
+      attempt,
+      status: outcome.response?.status,
+      errorCode: outcome.error?.code,
+      durationMs: Math.round(performance.now() - started),
+    });
+  }
+}
+
+function notSent(thrown: unknown): boolean {
+  const code = (thrown as { code?: string })?.code ?? '';
+  const causeCode = (thrown as { cause?: { code?: string } })?.cause?.code ?? '';
+  return NOT_SENT_CODES.has(code) || NOT_SENT_CODES.has(causeCode);
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function retryAfter(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}

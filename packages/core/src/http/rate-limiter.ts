@@ -1,0 +1,89 @@
+/**
+ * Client-side rate limiter: at most `limit` calls in any window of `intervalMs`.
+ *
+ * A token bucket of `limit` tokens in which a spent token comes back exactly one interval
+ * (plus a small margin) after it was spent. A classic continuously-refilling bucket would let
+ * `2 × limit` calls through in the first interval, which is precisely what a server counting
+ * "100 calls per minute" (Huawei) throttles. The margin absorbs network jitter between the
+ * moment we send and the moment the server counts.
+ */
+export interface RateLimitOptions {
+  /** Calls allowed per interval. */
+  limit: number;
+  /** Interval length in milliseconds. */
+  intervalMs: number;
+  /** Extra wait before a token returns; default 2% of the interval, at most 1 s. */
+  marginMs?: number;
+}
+
+export class RateLimiter {
+  readonly limit: number;
+  readonly intervalMs: number;
+  private readonly marginMs: number;
+  /** When each of the last `limit` tokens was spent (a ring; the oldest is at `head`). */
+  private readonly spentAt: number[] = [];
+  private head = 0;
+  private readonly waiters: Array<() => void> = [];
+  private timer: NodeJS.Timeout | undefined;
+  private granted = 0;
+
+  constructor(options: RateLimitOptions) {
+    if (!Number.isInteger(options.limit) || options.limit < 1) throw new RangeError('rate limit must be an integer >= 1');
+    if (!(options.intervalMs > 0)) throw new RangeError('rate limit interval must be > 0');
+    this.limit = options.limit;
+    this.intervalMs = options.intervalMs;
+    this.marginMs = options.marginMs ?? Math.min(1000, Math.ceil(options.intervalMs * 0.02));
+  }
+
+  /** Resolves when the call may go; callers are served first come, first served. */
+  acquire(): Promise<void> {
+    if (this.waiters.length === 0 && this.tryTake()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.waiters.push(resolve);
+      this.schedule();
+    });
+  }
+
+  /** How many calls were let through so far. */
+  get grantedCount(): number {
+    return this.granted;
+  }
+
+  get pending(): number {
+    return this.waiters.length;
+  }
+
+  /** Stops the internal timer (pending callers are released so nothing hangs on close). */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.waiters.length) this.waiters.shift()?.();
+  }
+
+  private tryTake(): boolean {
+    const now = performance.now();
+    if (this.spentAt.length < this.limit) {
+      this.spentAt.push(now);
+      this.granted++;
+      return true;
+    }
+    const oldest = this.spentAt[this.head] as number;
+    if (now - oldest < this.intervalMs + this.marginMs) return false;
+    this.spentAt[this.head] = now;
+    this.head = (this.head + 1) % this.limit;
+    this.granted++;
+    return true;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.waiters.length === 0) return;
+    const oldest = this.spentAt.length < this.limit ? 0 : (this.spentAt[this.head] as number);
+    const wait = Math.max(0, oldest + this.intervalMs + this.marginMs - performance.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      while (this.waiters.length > 0 && this.tryTake()) this.waiters.shift()?.();
+      this.schedule();
+    }, Math.ceil(wait));
+    this.timer.unref?.();
+  }
+}

@@ -1,0 +1,107 @@
+import { CREDENTIAL_KINDS } from '../contract/credentials.js';
+import { OPERATIONS } from '../contract/capabilities.js';
+import type { JsonSchema } from './validator.js';
+
+/**
+ * Core schemas: the shape every provider accepts. Providers narrow them with their own
+ * schema (lengths, patterns) and validate `vendor` extras.
+ */
+const nonEmpty = { type: 'string', minLength: 1 } as const;
+const vendorExtras = { type: 'object' } as const;
+const validitySeconds = { type: 'integer', minimum: 0, maximum: 2147483647 } as const;
+
+export const deviceRefSchema: JsonSchema = {
+  type: 'object',
+  required: ['deviceId'],
+  properties: { deviceId: { ...nonEmpty, maxLength: 256 } },
+  additionalProperties: false,
+};
+
+export const registerRequestSchema: JsonSchema = {
+  type: 'object',
+  required: ['nodeId'],
+  properties: {
+    nodeId: nonEmpty,
+    productId: nonEmpty,
+    name: { type: 'string' },
+    verifyCode: nonEmpty,
+    psk: nonEmpty,
+    validitySeconds,
+    vendor: vendorExtras,
+  },
+  additionalProperties: false,
+};
+
+export const rekeyRequestSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    nodeId: nonEmpty,
+    verifyCode: nonEmpty,
+    psk: nonEmpty,
+    validitySeconds,
+    vendor: vendorExtras,
+  },
+  additionalProperties: false,
+};
+
+export const credentialsSchema: JsonSchema = {
+  type: 'object',
+  required: ['kind'],
+  properties: { kind: { type: 'string' } },
+  // The discriminator makes ajv report the failing field of the right branch, not of the first.
+  discriminator: { propertyName: 'kind' },
+  oneOf: [
+    {
+      properties: {
+        kind: { const: 'sealed' },
+        scheme: nonEmpty,
+        payload: nonEmpty,
+        length: { type: 'integer', minimum: 0 },
+        productId: { type: 'string' },
+      },
+      required: ['kind', 'scheme', 'payload', 'length'],
+      additionalProperties: false,
+    },
+    {
+      properties: { kind: { const: 'psk' }, psk: nonEmpty, encoding: { enum: ['hex', 'base64', 'utf8'] } },
+      required: ['kind', 'psk', 'encoding'],
+      additionalProperties: false,
+    },
+    {
+      properties: { kind: { const: 'x509' }, certificate: nonEmpty, privateKey: nonEmpty },
+      required: ['kind', 'certificate', 'privateKey'],
+      additionalProperties: false,
+    },
+    {
+      properties: {
+        kind: { const: 'verification-code' },
+        verifyCode: nonEmpty,
+        psk: { type: 'string' },
+        validitySeconds,
+      },
+      required: ['kind', 'verifyCode'],
+      additionalProperties: false,
+    },
+  ],
+};
+
+const operationFlags = Object.fromEntries(OPERATIONS.map((op) => [op, { type: 'boolean' }]));
+
+/** A capabilities manifest: unknown keys are refused (a typo must not silently skip tests). */
+export const capabilitiesSchema: JsonSchema = {
+  type: 'object',
+  required: ['operations', 'credentialKinds', 'sealedCredentials', 'rekeyRequiresOffline', 'connectivity'],
+  properties: {
+    operations: {
+      type: 'object',
+      required: [...OPERATIONS],
+      properties: operationFlags,
+      additionalProperties: false,
+    },
+    credentialKinds: { type: 'array', items: { enum: [...CREDENTIAL_KINDS] }, uniqueItems: true },
+    sealedCredentials: { type: 'boolean' },
+    rekeyRequiresOffline: { type: 'boolean' },
+    connectivity: { type: 'boolean' },
+  },
+  additionalProperties: false,
+};
