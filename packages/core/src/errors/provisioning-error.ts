@@ -95,14 +95,16 @@ export class ProvisioningError extends Error {
   }
 
   /** A copy with context added (provider/operation), used when an error crosses a layer. */
-  withContext(context: { provider?: string; operation?: string; attempts?: number }): ProvisioningError {
+  withContext(context: { provider?: string; operation?: string; attempts?: number; redactor?: Redactor }): ProvisioningError {
     const copy = new ProvisioningError({
       ...this.toOptions(),
       provider: this.provider ?? context.provider,
       operation: this.operation ?? context.operation,
+      redactor: context.redactor,
     });
     copy.$metadata.attempts = context.attempts ?? this.$metadata.attempts;
-    copy.stack = this.stack;
+    // The stack is the original one, with the (re-)redacted message as its header line.
+    copy.stack = `${copy.name}: ${copy.message}\n${(this.stack ?? '').split('\n').slice(1).join('\n')}`;
     return copy;
   }
 

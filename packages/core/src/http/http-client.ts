@@ -164,7 +164,7 @@ export class HttpClient {
         await sleep(backoffDelay(attempt, this.retry, outcome.retryAfterMs));
         continue;
       }
-      throw error.withContext({ provider: this.provider, operation: request.operation, attempts: attempt });
+      throw error.withContext({ provider: this.provider, operation: request.operation, attempts: attempt, redactor: this.redactor });
     }
   }
 

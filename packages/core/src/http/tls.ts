@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
+import tls from 'node:tls';
+import { ProvisioningError } from '../errors/provisioning-error.js';
 
 /**
  * Mutual-TLS and trust settings. Each material may be given inline (PEM text / Buffer)
@@ -63,10 +65,25 @@ export function httpsOptions(tls: TlsOptions = {}): https.AgentOptions {
   return options;
 }
 
-export function createAgents(tls: TlsOptions = {}, agent: AgentOptions = {}): { http: http.Agent; https: https.Agent } {
+/**
+ * Builds keep-alive agents. The TLS material is loaded once here, so a wrong passphrase or a
+ * broken certificate is an INVALID_INPUT at construction, not a hang at the first request.
+ */
+export function createAgents(options: TlsOptions = {}, agent: AgentOptions = {}): { http: http.Agent; https: https.Agent } {
   const common = { keepAlive: agent.keepAlive ?? true, maxSockets: agent.maxSockets ?? 64 };
-  return {
-    http: new http.Agent(common),
-    https: new https.Agent({ ...common, ...httpsOptions(tls) }),
-  };
+  let secure: https.AgentOptions;
+  try {
+    secure = httpsOptions(options);
+    tls.createSecureContext(secure);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ProvisioningError({
+      code: 'INVALID_INPUT',
+      message: `TLS material could not be loaded (${reason}); check the certificate, key, PKCS#12 file and passphrase`,
+      field: 'tls',
+      rule: 'tls',
+      retryable: false,
+    });
+  }
+  return { http: new http.Agent(common), https: new https.Agent({ ...common, ...secure }) };
 }

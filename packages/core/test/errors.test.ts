@@ -1,0 +1,57 @@
+import { expect } from 'chai';
+import { ERROR_CODE_LIST, ProvisioningError, Redactor, REDACTED, isProvisioningError } from '../src/index.js';
+
+describe('core: ProvisioningError', () => {
+  it('documents a small fixed set of codes', () => {
+    expect(ERROR_CODE_LIST).to.have.members([
+      'INVALID_INPUT', 'AUTHENTICATION_FAILED', 'ACCESS_DENIED', 'NOT_FOUND', 'ALREADY_EXISTS', 'DEVICE_ONLINE',
+      'DEVICE_NOT_ACTIVE', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'UNSUPPORTED', 'DECRYPTION_FAILED', 'TIMEOUT',
+      'UNAVAILABLE', 'INTERNAL',
+    ]);
+  });
+
+  it('carries provider, operation, vendor code, status, request id and a default retryable flag', () => {
+    const error = new ProvisioningError({
+      code: 'RATE_LIMITED', message: 'slow down', provider: 'huawei', operation: 'register',
+      vendorCode: '1010009', httpStatus: 403, requestId: 'req-1',
+    });
+    expect(error).to.be.instanceOf(Error);
+    expect(isProvisioningError(error)).to.equal(true);
+    expect(error.retryable).to.equal(true);
+    expect(error.$metadata).to.deep.equal({ httpStatusCode: 403, requestId: 'req-1' });
+    expect(error.toJSON()).to.include({ code: 'RATE_LIMITED', provider: 'huawei', vendorCode: '1010009', httpStatus: 403 });
+    expect(new ProvisioningError({ code: 'NOT_FOUND', message: 'x' }).retryable).to.equal(false);
+  });
+
+  it('never puts a known secret, a bearer token or a private key in message, stack or JSON', () => {
+    const redactor = new Redactor(['s3cr3t-app-secret', 'A1B2C3D4E5F6A7B8']);
+    const key = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----';
+    const error = new ProvisioningError({
+      code: 'AUTHENTICATION_FAILED',
+      message: `login with s3cr3t-app-secret failed; psk A1B2C3D4E5F6A7B8; Authorization: Bearer abc.def.ghi; ${key}`,
+      vendorMessage: 'secret=s3cr3t-app-secret rejected',
+      details: { note: 'psk=A1B2C3D4E5F6A7B8' },
+      redactor,
+    });
+    const all = `${error.message}\n${error.stack}\n${JSON.stringify(error)}\n${String(error)}`;
+    for (const secret of ['s3cr3t-app-secret', 'A1B2C3D4E5F6A7B8', 'abc.def.ghi', 'MIIEvQIBADANBg']) {
+      expect(all).to.not.include(secret);
+    }
+    expect(error.message).to.include(REDACTED);
+  });
+
+  it('keeps recovered credentials reachable but out of JSON and enumeration', () => {
+    const error = new ProvisioningError({
+      code: 'UNAVAILABLE', message: 'failed after issuing', recovered: { psk: 'ISSUED-PSK-VALUE' },
+    });
+    expect((error.recovered as { psk: string }).psk).to.equal('ISSUED-PSK-VALUE');
+    expect(JSON.stringify(error)).to.not.include('ISSUED-PSK-VALUE');
+    expect(Object.keys(error)).to.not.include('recovered');
+    expect(error.toJSON().hasRecoveredCredentials).to.equal(true);
+  });
+
+  it('redacts URL-encoded forms of secrets too', () => {
+    const redactor = new Redactor(['a+b/c=secret']);
+    expect(redactor.redact('appId=1&secret=a%2Bb%2Fc%3Dsecret')).to.not.include('a%2Bb');
+  });
+});

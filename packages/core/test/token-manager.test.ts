@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+import { TokenManager, type AccessToken } from '../src/index.js';
+
+function source(options: { lifetimeMs?: number; delayMs?: number; refreshFails?: boolean } = {}) {
+  let n = 0;
+  const calls = { login: 0, refresh: 0 };
+  const issue = (): AccessToken => {
+    n++;
+    return { value: `token-${n}`, refreshToken: `refresh-${n}`, expiresAt: Date.now() + (options.lifetimeMs ?? 3_600_000) };
+  };
+  const wait = () => new Promise((r) => setTimeout(r, options.delayMs ?? 5));
+  return {
+    calls,
+    login: async () => {
+      calls.login++;
+      await wait();
+      return issue();
+    },
+    refresh: async () => {
+      calls.refresh++;
+      await wait();
+      if (options.refreshFails) throw new Error('refresh token rejected');
+      return issue();
+    },
+  };
+}
+
+describe('core: TokenManager (single flight)', () => {
+  it('1,000 concurrent calls on a cold manager cause exactly 1 login', async () => {
+    const src = source({ delayMs: 20 });
+    const manager = new TokenManager(src);
+    const tokens = await Promise.all(Array.from({ length: 1000 }, () => manager.get()));
+    expect(src.calls.login).to.equal(1);
+    expect(new Set(tokens)).to.have.property('size', 1);
+  });
+
+  it('refreshes ahead of expiry with the refresh token, once for many callers', async () => {
+    const src = source({ lifetimeMs: 50_000 });
+    const manager = new TokenManager(src, { refreshAheadMs: 60_000 });
+    await manager.get(); // login; the token is already inside the refresh window
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => manager.get()));
+    expect(src.calls).to.deep.equal({ login: 1, refresh: 1 });
+    expect(new Set(tokens)).to.have.property('size', 1);
+  });
+
+  it('falls back to a login when the refresh fails', async () => {
+    const src = source({ lifetimeMs: 10, refreshFails: true });
+    const manager = new TokenManager(src, { refreshAheadMs: 0 });
+    await manager.get();
+    await new Promise((r) => setTimeout(r, 20));
+    const token = await manager.get();
+    expect(token).to.equal('token-2');
+    expect(src.calls).to.deep.equal({ login: 2, refresh: 1 });
+    expect(manager.stats.refreshFailures).to.equal(1);
+  });
+
+  it('invalidating the same stale token from 100 callers renews once', async () => {
+    const src = source();
+    const manager = new TokenManager(src);
+    const stale = await manager.get();
+    const renewed = await Promise.all(Array.from({ length: 100 }, () => manager.invalidate(stale)));
+    expect(src.calls.login).to.equal(2);
+    expect(new Set(renewed)).to.deep.equal(new Set(['token-2']));
+    // A stale report arriving after the renewal changes nothing.
+    expect(await manager.invalidate(stale)).to.equal('token-2');
+    expect(src.calls.login).to.equal(2);
+  });
+
+  it('propagates a login failure to every waiting caller and recovers on the next call', async () => {
+    let fail = true;
+    const manager = new TokenManager({
+      login: async () => {
+        if (fail) throw new Error('down');
+        return { value: 'ok', expiresAt: Date.now() + 3_600_000 };
+      },
+    });
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => manager.get()));
+    expect(results.every((r) => r.status === 'rejected')).to.equal(true);
+    fail = false;
+    expect(await manager.get()).to.equal('ok');
+  });
+});
