@@ -19,3 +19,6 @@ export * from './plugins/plugin-loader.js';
 export * from './plugins/provisioner.js';
 export * from './plugins/secret-fields.js';
 export * from './version.js';
+export * from './simulator/faults.js';
+export * from './simulator/sim-server.js';
+export * from './simulator/sliding-window.js';

@@ -114,8 +114,10 @@ export class HttpClient {
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly retry: Required<RetryOptions>;
   private readonly baseURL: URL;
+  private auth: AuthStep | undefined;
 
   constructor(private readonly options: HttpClientOptions) {
+    this.auth = options.auth;
     this.provider = options.provider;
     this.redactor = options.redactor ?? new Redactor();
     this.redactor.addAll([options.tls?.passphrase]);
@@ -144,7 +146,7 @@ export class HttpClient {
       attempt++;
       if (this.limiter) await this.limiter.acquire();
       const prepared = this.prepare(request);
-      if (request.authenticate !== false && this.options.auth) await this.options.auth.authorize(prepared);
+      if (request.authenticate !== false && this.auth) await this.auth.authorize(prepared);
       const started = performance.now();
       const outcome = await this.exchange(prepared, request.timeoutMs ?? this.options.timeoutMs ?? 10_000, attempt);
       this.log(prepared, attempt, started, outcome);
@@ -152,9 +154,9 @@ export class HttpClient {
       const error = outcome.error as ProvisioningError;
 
       // One re-authentication per call (stale token, skewed clock), however the answer came.
-      if (!recovered && this.options.auth?.recover && outcome.response && request.authenticate !== false) {
+      if (!recovered && this.auth?.recover && outcome.response && request.authenticate !== false) {
         recovered = true;
-        if (await this.options.auth.recover(error, prepared)) {
+        if (await this.auth.recover(error, prepared)) {
           attempt--;
           continue;
         }
@@ -166,6 +168,14 @@ export class HttpClient {
       }
       throw error.withContext({ provider: this.provider, operation: request.operation, attempts: attempt, redactor: this.redactor });
     }
+  }
+
+  /**
+   * Installs the auth step after construction: a login-token step usually needs this very
+   * client for its own login calls (so they share the rate limit and TLS settings).
+   */
+  setAuth(auth: AuthStep): void {
+    this.auth = auth;
   }
 
   /** Closes sockets and the limiter's timer. */

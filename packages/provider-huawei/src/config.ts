@@ -1,0 +1,84 @@
+import type { JsonSchema, RateLimitOptions, RetryOptions, TlsOptions } from '@provisio/core';
+
+/** Configuration of one OceanConnect application (one provider instance). */
+export interface HuaweiConfig {
+  /** e.g. "https://iot.example.com:8743" (the northbound API root). */
+  baseUrl: string;
+  appId: string;
+  secret: string;
+  /** Client certificate (PEM or PKCS#12) and CA; hostname verification is on unless switched off. */
+  tls?: TlsOptions;
+  /** Client-side flow control; OceanConnect's default is 100 calls per minute per app. */
+  rateLimit?: RateLimitOptions | false;
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  /** Verification-code validity (seconds) when a request gives none; the platform default is 180. */
+  defaultValiditySeconds?: number;
+  /** Renew the access token this many seconds before it expires. Default 300. */
+  refreshAheadSeconds?: number;
+  /** Delete the device's children too (DELETE ...?cascade=). Default true, as the platform. */
+  deleteCascade?: boolean;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 100, intervalMs: 60_000 };
+export const DEFAULT_VALIDITY_SECONDS = 180;
+
+const secret = { type: 'string', minLength: 1, writeOnly: true } as const;
+const text = { type: 'string', minLength: 1 } as const;
+
+export const huaweiConfigSchema: JsonSchema = {
+  type: 'object',
+  required: ['baseUrl', 'appId', 'secret'],
+  properties: {
+    baseUrl: { type: 'string', pattern: '^https?://[^\\s/]+' },
+    appId: { ...text, maxLength: 256 },
+    secret: { ...secret, maxLength: 256 },
+    tls: {
+      type: 'object',
+      properties: {
+        ca: text,
+        caFile: text,
+        cert: text,
+        certFile: text,
+        key: secret,
+        keyFile: text,
+        pfx: secret,
+        pfxFile: text,
+        passphrase: secret,
+        rejectUnauthorized: { type: 'boolean' },
+        verifyHostname: { type: 'boolean' },
+        servername: text,
+      },
+      additionalProperties: false,
+    },
+    rateLimit: {
+      oneOf: [
+        { const: false },
+        {
+          type: 'object',
+          required: ['limit', 'intervalMs'],
+          properties: {
+            limit: { type: 'integer', minimum: 1 },
+            intervalMs: { type: 'number', exclusiveMinimum: 0 },
+            marginMs: { type: 'number', minimum: 0 },
+          },
+          additionalProperties: false,
+        },
+      ],
+    },
+    timeoutMs: { type: 'integer', minimum: 1 },
+    retry: {
+      type: 'object',
+      properties: {
+        maxAttempts: { type: 'integer', minimum: 1, maximum: 10 },
+        baseDelayMs: { type: 'number', minimum: 0 },
+        maxDelayMs: { type: 'number', minimum: 0 },
+      },
+      additionalProperties: false,
+    },
+    defaultValiditySeconds: { type: 'integer', minimum: 0, maximum: 2147483647 },
+    refreshAheadSeconds: { type: 'integer', minimum: 0 },
+    deleteCascade: { type: 'boolean' },
+  },
+  additionalProperties: false,
+};

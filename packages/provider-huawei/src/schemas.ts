@@ -1,0 +1,50 @@
+import type { JsonSchema } from '@provisio/core';
+
+/** Field limits from seeds 000 and 002. */
+const string256 = { type: 'string', minLength: 1, maxLength: 256 } as const;
+const psk = { type: 'string', pattern: '^[0-9A-Fa-f]{8,32}$' } as const;
+
+export const MODEL_FIELDS = ['manufacturerId', 'manufacturerName', 'deviceType', 'model', 'protocolType'] as const;
+
+const deviceInfo = {
+  type: 'object',
+  properties: Object.fromEntries(MODEL_FIELDS.map((field) => [field, string256])),
+  // The five model fields identify a product together: one of them means all of them.
+  dependentRequired: Object.fromEntries(MODEL_FIELDS.map((field) => [field, MODEL_FIELDS.filter((f) => f !== field)])),
+  additionalProperties: false,
+} as const;
+
+export const huaweiRegisterSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    nodeId: string256,
+    productId: string256,
+    name: { type: 'string', maxLength: 256 },
+    verifyCode: string256,
+    psk,
+    vendor: {
+      type: 'object',
+      properties: {
+        imsi: { type: 'string', minLength: 1, maxLength: 64 },
+        endUserId: string256,
+        isSecure: { type: 'boolean' },
+        deviceInfo,
+      },
+      additionalProperties: false,
+    },
+  },
+};
+
+export const huaweiRekeySchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    nodeId: string256,
+    verifyCode: string256,
+    vendor: { type: 'object', additionalProperties: false },
+  },
+};
+
+export const huaweiDeviceRefSchema: JsonSchema = {
+  type: 'object',
+  properties: { deviceId: { type: 'string', pattern: '^[A-Za-z0-9_.:-]+$' } },
+};
