@@ -22,3 +22,4 @@ export * from './version.js';
 export * from './simulator/faults.js';
 export * from './simulator/sim-server.js';
 export * from './simulator/sliding-window.js';
+export * from './simulator/pki.js';

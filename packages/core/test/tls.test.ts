@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { HttpClient, ProvisioningError, type TlsOptions } from '../src/index.js';
-import { createTestPki, type TestPki } from './helpers/pki.js';
+import { HttpClient, ProvisioningError, createTestPki, type TestPki, type TlsOptions } from '../src/index.js';
 
 describe('core: mutual TLS against a local HTTPS server', function () {
   this.timeout(60_000);
@@ -11,7 +10,7 @@ describe('core: mutual TLS against a local HTTPS server', function () {
   let port: number;
 
   before(async () => {
-    pki = createTestPki({ dns: ['localhost'] }); // deliberately no IP SAN: 127.0.0.1 must fail hostname checks
+    pki = await createTestPki({ dns: ['localhost'] }); // deliberately no IP SAN: 127.0.0.1 must fail hostname checks
     server = https.createServer(
       { key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: true },
       (req, res) => {

@@ -35,9 +35,11 @@ describe('core: TokenManager (single flight)', () => {
   });
 
   it('refreshes ahead of expiry with the refresh token, once for many callers', async () => {
-    const src = source({ lifetimeMs: 50_000 });
-    const manager = new TokenManager(src, { refreshAheadMs: 60_000 });
-    await manager.get(); // login; the token is already inside the refresh window
+    let now = Date.now();
+    const src = source({ lifetimeMs: 100_000 });
+    const manager = new TokenManager(src, { refreshAheadMs: 5_000, now: () => now });
+    await manager.get(); // login
+    now += 96_000; // inside the 5 s window before expiry
     const tokens = await Promise.all(Array.from({ length: 50 }, () => manager.get()));
     expect(src.calls).to.deep.equal({ login: 1, refresh: 1 });
     expect(new Set(tokens)).to.have.property('size', 1);

@@ -76,6 +76,10 @@ export class HuaweiAuthStep implements AuthStep {
     readonly tokens: TokenManager,
   ) {}
 
+  async ready(): Promise<void> {
+    await this.tokens.get();
+  }
+
   async authorize(request: PreparedRequest): Promise<void> {
     request.headers.app_key = this.appId;
     request.headers.Authorization = `Bearer ${await this.tokens.get()}`;

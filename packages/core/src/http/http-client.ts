@@ -58,6 +58,13 @@ export interface HttpResponse {
  * credentials were rejected: returning true re-sends the request once with fresh credentials.
  */
 export interface AuthStep {
+  /**
+   * Runs before the call waits for the rate limiter (e.g. obtain a login token), so that a
+   * login's own call is not queued behind the calls that wait for it, and the request goes
+   * out right after its limiter slot instead of a login round-trip later.
+   */
+  ready?(): Promise<void>;
+  /** Adds credentials/signature to the serialised request, just before it is sent. */
   authorize(request: PreparedRequest): void | Promise<void>;
   recover?(error: ProvisioningError, request: PreparedRequest): Promise<boolean>;
 }
@@ -144,6 +151,7 @@ export class HttpClient {
     let attempt = 0;
     for (;;) {
       attempt++;
+      if (request.authenticate !== false) await this.auth?.ready?.();
       if (this.limiter) await this.limiter.acquire();
       const prepared = this.prepare(request);
       if (request.authenticate !== false && this.auth) await this.auth.authorize(prepared);

@@ -12,7 +12,7 @@ export interface RateLimitOptions {
   limit: number;
   /** Interval length in milliseconds. */
   intervalMs: number;
-  /** Extra wait before a token returns; default 2% of the interval, at most 1 s. */
+  /** Extra wait before a token returns; default 2% of the interval, at least 50 ms, at most 2 s. */
   marginMs?: number;
 }
 
@@ -32,7 +32,7 @@ export class RateLimiter {
     if (!(options.intervalMs > 0)) throw new RangeError('rate limit interval must be > 0');
     this.limit = options.limit;
     this.intervalMs = options.intervalMs;
-    this.marginMs = options.marginMs ?? Math.min(1000, Math.ceil(options.intervalMs * 0.02));
+    this.marginMs = options.marginMs ?? Math.min(2000, Math.max(50, Math.ceil(options.intervalMs * 0.02)));
   }
 
   /** Resolves when the call may go; callers are served first come, first served. */

@@ -22,7 +22,7 @@ export interface TokenSource {
 }
 
 export interface TokenManagerOptions {
-  /** Renew this long before expiry. Default 60 s (or a tenth of a short lifetime). */
+  /** Renew this long before expiry. Default 60 s, and never more than a tenth of the token's lifetime. */
   refreshAheadMs?: number;
   now?: () => number;
   /** Called with every new token (to register it with a redactor). */
@@ -37,6 +37,7 @@ export interface TokenStats {
 
 export class TokenManager {
   private current: AccessToken | undefined;
+  private obtainedAt = 0;
   private inflight: Promise<AccessToken> | undefined;
   private readonly now: () => number;
   readonly stats: TokenStats = { logins: 0, refreshes: 0, refreshFailures: 0 };
@@ -70,7 +71,8 @@ export class TokenManager {
 
   private dueForRenewal(token: AccessToken): boolean {
     const lifetimeLeft = token.expiresAt - this.now();
-    const ahead = this.options.refreshAheadMs ?? 60_000;
+    // Never more than a tenth of the token's lifetime, or a short-lived token would be renewed on every call.
+    const ahead = Math.min(this.options.refreshAheadMs ?? 60_000, (token.expiresAt - this.obtainedAt) / 10);
     return lifetimeLeft <= ahead;
   }
 
@@ -100,6 +102,7 @@ export class TokenManager {
       token = await this.source.login();
     }
     this.options.onToken?.(token);
+    this.obtainedAt = this.now();
     this.current = token;
     return token;
   }

@@ -1,6 +1,8 @@
-// Test-time PKI: a CA, a server certificate and a client certificate, made fresh for each run
-// (no private key is ever committed).
-import forge from 'node-forge';
+// A throw-away PKI for simulators and tests: a CA, a server certificate and a client
+// certificate, made fresh at run time (no private key is ever committed).
+import type forgeTypes from 'node-forge';
+
+type Forge = typeof forgeTypes;
 
 export interface TestPki {
   caCert: string;
@@ -12,17 +14,14 @@ export interface TestPki {
   pfxPassphrase: string;
 }
 
-function keyPair(): forge.pki.rsa.KeyPair {
-  return forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
-}
-
 function certificate(
+  forge: Forge,
   subjectCn: string,
-  keys: forge.pki.rsa.KeyPair,
-  issuer: { cert?: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey },
+  keys: forgeTypes.pki.rsa.KeyPair,
+  issuer: { cert?: forgeTypes.pki.Certificate; key: forgeTypes.pki.rsa.PrivateKey },
   extensions: object[],
   serial: string,
-): forge.pki.Certificate {
+): forgeTypes.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serial;
@@ -35,10 +34,18 @@ function certificate(
   return cert;
 }
 
-/** `serverNames`: DNS names and IPs the server certificate is valid for. */
-export function createTestPki(serverNames: { dns?: string[]; ip?: string[] } = { dns: ['localhost'], ip: ['127.0.0.1'] }): TestPki {
+/**
+ * `serverNames`: DNS names and IPs the server certificate is valid for.
+ * node-forge is loaded on first use, so importing core stays fast.
+ */
+export async function createTestPki(
+  serverNames: { dns?: string[]; ip?: string[] } = { dns: ['localhost'], ip: ['127.0.0.1'] },
+  pfxPassphrase = 'provisio-simulator',
+): Promise<TestPki> {
+  const forge = ((await import('node-forge')) as unknown as { default: Forge }).default;
+  const keyPair = () => forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
   const caKeys = keyPair();
-  const ca = certificate('provisio test CA', caKeys, { key: caKeys.privateKey }, [
+  const ca = certificate(forge, 'provisio test CA', caKeys, { key: caKeys.privateKey }, [
     { name: 'basicConstraints', cA: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true },
   ], '01');
@@ -47,19 +54,18 @@ export function createTestPki(serverNames: { dns?: string[]; ip?: string[] } = {
     ...(serverNames.ip ?? []).map((ip) => ({ type: 7, ip })),
   ];
   const serverKeys = keyPair();
-  const server = certificate('localhost', serverKeys, { cert: ca, key: caKeys.privateKey }, [
+  const server = certificate(forge, 'localhost', serverKeys, { cert: ca, key: caKeys.privateKey }, [
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectAltName', altNames },
   ], '02');
   const clientKeys = keyPair();
-  const client = certificate('provisio test client', clientKeys, { cert: ca, key: caKeys.privateKey }, [
+  const client = certificate(forge, 'provisio test client', clientKeys, { cert: ca, key: caKeys.privateKey }, [
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
     { name: 'extKeyUsage', clientAuth: true },
   ], '03');
-  const pfxPassphrase = 'test-pfx-passphrase';
   const p12 = forge.pkcs12.toPkcs12Asn1(clientKeys.privateKey, [client, ca], pfxPassphrase, { algorithm: '3des' });
   return {
     caCert: forge.pki.certificateToPem(ca),

@@ -1,0 +1,51 @@
+import { Provisioner, ProvisioningError, type ProvisioningProvider } from '@provisio/core';
+import { expect } from 'chai';
+import huaweiPlugin, { HuaweiSimulator, type HuaweiConfig, type HuaweiProvider, type HuaweiSimulatorOptions } from '../src/index.js';
+
+export interface Rig {
+  simulator: HuaweiSimulator;
+  provisioner: Provisioner;
+  provider: HuaweiProvider;
+  config: HuaweiConfig;
+  close(): Promise<void>;
+}
+
+/** A simulator and a provisioner with one Huawei instance pointed at it. */
+export async function rig(
+  simOptions: HuaweiSimulatorOptions = {},
+  config: Partial<HuaweiConfig> = {},
+): Promise<Rig> {
+  const simulator = await HuaweiSimulator.start({ flowControl: false, ...simOptions });
+  const app = simulator.apps[0]!;
+  const full: HuaweiConfig = {
+    baseUrl: simulator.url,
+    appId: app.appId,
+    secret: app.secret,
+    rateLimit: false,
+    retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 50 },
+    ...config,
+  };
+  const provisioner = await Provisioner.create({ instances: { huawei: { plugin: huaweiPlugin, config: full } } });
+  return {
+    simulator,
+    provisioner,
+    provider: provisioner.get('huawei') as HuaweiProvider,
+    config: full,
+    async close() {
+      await provisioner.close();
+      await simulator.stop();
+    },
+  };
+}
+
+export async function failure(promise: Promise<unknown>): Promise<ProvisioningError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error, String(error)).to.be.instanceOf(ProvisioningError);
+    return error as ProvisioningError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+export type { ProvisioningProvider };
