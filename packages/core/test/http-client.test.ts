@@ -155,6 +155,8 @@ describe('core: HttpClient against a real server on 127.0.0.1', () => {
 });
 
 describe('core: HttpClient with nock', () => {
+  before(() => nock.activate());
+  after(() => nock.restore());
   afterEach(() => nock.cleanAll());
 
   it('reports a malformed success body through the interpreter', async () => {

@@ -12,8 +12,14 @@ describe('huawei: invalid input fails with INVALID_INPUT before any request', ()
     r = await rig();
   });
   after(async () => r.close());
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => nock.enableNetConnect());
+  beforeEach(() => {
+    nock.activate();
+    nock.disableNetConnect();
+  });
+  afterEach(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
 
   const registers: Array<[string, RegisterRequest, string, string]> = [
     ['no nodeId', {} as RegisterRequest, 'request.nodeId', 'required'],
