@@ -1,4 +1,12 @@
-import type { JsonSchema, RateLimitOptions, RetryOptions, TlsOptions } from '@provisio/core';
+import {
+  rateLimitSchema,
+  retryOptionsSchema,
+  tlsOptionsSchema,
+  type JsonSchema,
+  type RateLimitOptions,
+  type RetryOptions,
+  type TlsOptions,
+} from '@provisio/core';
 
 /** Configuration of one OceanConnect application (one provider instance). */
 export interface HuaweiConfig {
@@ -33,49 +41,10 @@ export const huaweiConfigSchema: JsonSchema = {
     baseUrl: { type: 'string', pattern: '^https?://[^\\s/]+' },
     appId: { ...text, maxLength: 256 },
     secret: { ...secret, maxLength: 256 },
-    tls: {
-      type: 'object',
-      properties: {
-        ca: text,
-        caFile: text,
-        cert: text,
-        certFile: text,
-        key: secret,
-        keyFile: text,
-        pfx: secret,
-        pfxFile: text,
-        passphrase: secret,
-        rejectUnauthorized: { type: 'boolean' },
-        verifyHostname: { type: 'boolean' },
-        servername: text,
-      },
-      additionalProperties: false,
-    },
-    rateLimit: {
-      oneOf: [
-        { const: false },
-        {
-          type: 'object',
-          required: ['limit', 'intervalMs'],
-          properties: {
-            limit: { type: 'integer', minimum: 1 },
-            intervalMs: { type: 'number', exclusiveMinimum: 0 },
-            marginMs: { type: 'number', minimum: 0 },
-          },
-          additionalProperties: false,
-        },
-      ],
-    },
+    tls: tlsOptionsSchema,
+    rateLimit: rateLimitSchema,
     timeoutMs: { type: 'integer', minimum: 1 },
-    retry: {
-      type: 'object',
-      properties: {
-        maxAttempts: { type: 'integer', minimum: 1, maximum: 10 },
-        baseDelayMs: { type: 'number', minimum: 0 },
-        maxDelayMs: { type: 'number', minimum: 0 },
-      },
-      additionalProperties: false,
-    },
+    retry: retryOptionsSchema,
     defaultValiditySeconds: { type: 'integer', minimum: 0, maximum: 2147483647 },
     refreshAheadSeconds: { type: 'integer', minimum: 0 },
     deleteCascade: { type: 'boolean' },

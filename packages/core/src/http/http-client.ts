@@ -66,7 +66,7 @@ export interface AuthStep {
   ready?(): Promise<void>;
   /** Adds credentials/signature to the serialised request, just before it is sent. */
   authorize(request: PreparedRequest): void | Promise<void>;
-  recover?(error: ProvisioningError, request: PreparedRequest): Promise<boolean>;
+  recover?(error: ProvisioningError, request: PreparedRequest, response: HttpResponse): Promise<boolean>;
 }
 
 /**
@@ -164,7 +164,7 @@ export class HttpClient {
       // One re-authentication per call (stale token, skewed clock), however the answer came.
       if (!recovered && this.auth?.recover && outcome.response && request.authenticate !== false) {
         recovered = true;
-        if (await this.auth.recover(error, prepared)) {
+        if (await this.auth.recover(error, prepared, outcome.response)) {
           attempt--;
           continue;
         }

@@ -41,6 +41,10 @@ export interface SimServerOptions {
   handle(request: SimRequest): SimReply | Promise<SimReply>;
   /** Writes a `vendor` fault in the vendor's own error shape. */
   vendorFault(fault: Extract<SimFault, { kind: 'vendor' }>): SimReply;
+  /** What a fault's `path` is matched against (default: the path); e.g. add the API action. */
+  faultTarget?(request: SimRequest): string;
+  /** The simulator's clock (epoch ms); answers carry it in their `Date` header. */
+  now?: () => number;
   /** Vendor-specific control routes under /__sim/ (device side); undefined = not found. */
   control?(request: SimRequest): SimReply | undefined | Promise<SimReply | undefined>;
 }
@@ -91,6 +95,10 @@ export class SimServer {
   }
 
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (this.options.now) {
+      res.sendDate = false;
+      res.setHeader('Date', new Date(this.options.now()).toUTCString());
+    }
     try {
       const body = await readBody(req);
       const url = new URL(req.url ?? '/', 'http://simulator');
@@ -108,7 +116,7 @@ export class SimServer {
         send(res, (await this.controlRoute(request)) ?? { status: 404, body: { error: 'unknown control route' } });
         return;
       }
-      const fault = this.faults.take(url.pathname);
+      const fault = this.faults.take(this.options.faultTarget?.(request) ?? url.pathname);
       if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.ms));
       if (fault?.kind === 'drop') {
         req.socket.destroy();

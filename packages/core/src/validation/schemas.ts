@@ -105,3 +105,55 @@ export const capabilitiesSchema: JsonSchema = {
   },
   additionalProperties: false,
 };
+
+/**
+ * Config fragments every provider's config schema reuses, so TLS, retry and rate-limit
+ * settings read the same on every cloud. Key material and passphrases are `writeOnly`.
+ */
+const secretText = { type: 'string', minLength: 1, writeOnly: true } as const;
+
+export const tlsOptionsSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    ca: { type: 'string', minLength: 1 },
+    caFile: { type: 'string', minLength: 1 },
+    cert: { type: 'string', minLength: 1 },
+    certFile: { type: 'string', minLength: 1 },
+    key: secretText,
+    keyFile: { type: 'string', minLength: 1 },
+    pfx: secretText,
+    pfxFile: { type: 'string', minLength: 1 },
+    passphrase: secretText,
+    rejectUnauthorized: { type: 'boolean' },
+    verifyHostname: { type: 'boolean' },
+    servername: { type: 'string', minLength: 1 },
+  },
+  additionalProperties: false,
+};
+
+export const retryOptionsSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    maxAttempts: { type: 'integer', minimum: 1, maximum: 10 },
+    baseDelayMs: { type: 'number', minimum: 0 },
+    maxDelayMs: { type: 'number', minimum: 0 },
+  },
+  additionalProperties: false,
+};
+
+/** A rate limit, or `false` for none. */
+export const rateLimitSchema: JsonSchema = {
+  oneOf: [
+    { const: false },
+    {
+      type: 'object',
+      required: ['limit', 'intervalMs'],
+      properties: {
+        limit: { type: 'integer', minimum: 1 },
+        intervalMs: { type: 'number', exclusiveMinimum: 0 },
+        marginMs: { type: 'number', minimum: 0 },
+      },
+      additionalProperties: false,
+    },
+  ],
+};

@@ -1,0 +1,401 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { inject, injectable } from 'tsyringe';
+import {
+  BaseProvider,
+  HttpClient,
+  INSTANCE_CONTEXT,
+  ProvisioningError,
+  type Connectivity,
+  type DeviceCredentials,
+  type DeviceRef,
+  type DeviceStatus,
+  type InstanceContext,
+  type Operation,
+  type ProviderCapabilities,
+  type RegisterRequest,
+  type Registration,
+  type RekeyRequest,
+  type SealedCredentials,
+} from '@provisio/core';
+import { CLOUD_API_ENDPOINT, CLOUD_API_SERVICE, CLOUD_API_VERSION, DEFAULT_RATE_LIMIT, type TencentConfig } from './config.js';
+import { interpretTencentResponse } from './errors.js';
+import { openPayload } from './payload-cipher.js';
+import { tencentDeviceRefSchema, tencentRegisterSchema, tencentRekeySchema } from './schemas.js';
+import { ServerClock } from './signing/clock.js';
+import { DeviceRegistrationSigner, Tc3Signer } from './signing/signers.js';
+
+/** The scheme name of payloads sealed by dynamic registration. */
+export const TENCENT_SEALED_SCHEME = 'tencent/aes-128-cbc-zero';
+
+interface CloudDevice {
+  DeviceName?: string;
+  Status?: number;
+  FirstOnlineTime?: number;
+  LoginTime?: number;
+  EnableState?: number;
+  DevicePsk?: string;
+  DeviceCert?: string;
+  [key: string]: unknown;
+}
+
+interface CreatedDevice {
+  DeviceName?: string;
+  DevicePsk?: string;
+  DeviceCert?: string;
+  DevicePrivateKey?: string;
+}
+
+/** DescribeDevice `Status`: 0 offline, 1 online, 2 query failed, 3 not activated. */
+const CONNECTIVITY: Record<number, Connectivity> = { 0: 'offline', 1: 'online', 2: 'unknown', 3: 'offline' };
+
+/** The capability manifest follows the configuration (what keys it has). */
+export function tencentCapabilities(config: TencentConfig): ProviderCapabilities {
+  const device = Boolean(config.productSecret);
+  const cloud = Boolean(config.cloudApi);
+  const sealed = registerModeOf(config) === 'dynamic';
+  return {
+    operations: { register: device || cloud, status: cloud, rekey: cloud, decryptCredentials: device || cloud, unregister: cloud },
+    credentialKinds: [config.authType === 'certificate' ? 'x509' : 'psk'],
+    sealedCredentials: sealed,
+    rekeyRequiresOffline: true,
+    connectivity: cloud,
+  };
+}
+
+function registerModeOf(config: TencentConfig): 'dynamic' | 'create-device' {
+  return config.registerMode ?? (config.productSecret ? 'dynamic' : 'create-device');
+}
+
+/**
+ * Tencent IoT Explorer: dynamic registration on the device gateway (sealed credentials) and
+ * Cloud API 3.0 for the application side (status, delete, CreateDevice, rekey).
+ *
+ * Rekey semantics (Tencent has no rotate-key action):
+ * - never connected: registered again (dynamic registration issues a new secret and the old one
+ *   stops working; without a productSecret, or when a PSK is given, delete + create);
+ * - has connected: only delete + create with a new PSK, which drops its cloud-side history, so
+ *   only while offline and only with `rekey.recreateActivatedDevices: true`; otherwise UNSUPPORTED.
+ */
+@injectable()
+export class TencentProvider extends BaseProvider {
+  readonly id = 'tencent';
+  readonly capabilities: ProviderCapabilities;
+  readonly clock = new ServerClock();
+  private readonly config: TencentConfig;
+  private readonly gateway: HttpClient | undefined;
+  private readonly cloud: HttpClient | undefined;
+
+  constructor(@inject(INSTANCE_CONTEXT) context: InstanceContext<TencentConfig>) {
+    super({
+      redactor: context.redactor,
+      schemas: { register: tencentRegisterSchema, rekey: tencentRekeySchema, deviceRef: tencentDeviceRefSchema },
+    });
+    const config = context.config;
+    if (!config.productSecret && !config.cloudApi) {
+      throw new ProvisioningError({
+        code: 'INVALID_INPUT',
+        message: `instances.${context.name}.config needs productSecret (dynamic registration) or cloudApi keys (application side), or both`,
+        field: `instances.${context.name}.config`,
+        rule: 'anyOf',
+        provider: 'tencent',
+        retryable: false,
+      });
+    }
+    if (config.registerMode === 'dynamic' && !config.productSecret) {
+      throw configError(context.name, 'registerMode', '"dynamic" registration needs productSecret');
+    }
+    if (config.registerMode === 'create-device' && !config.cloudApi) {
+      throw configError(context.name, 'registerMode', '"create-device" registration needs cloudApi keys');
+    }
+    this.config = config;
+    this.capabilities = tencentCapabilities(config);
+    this.redactor.addAll([config.productSecret, config.cloudApi?.secretKey]);
+    const region = config.region ?? 'ap-guangzhou';
+    const common = { tls: config.tls, timeoutMs: config.timeoutMs, retry: config.retry, redactor: this.redactor, logger: context.logger };
+    if (config.productSecret) {
+      this.gateway = new HttpClient({
+        ...common,
+        provider: this.id,
+        baseURL: config.gatewayUrl ?? `https://${region}.gateway.tencentdevices.com`,
+        rateLimit: config.rateLimit ?? false,
+        interpret: interpretTencentResponse,
+        auth: new DeviceRegistrationSigner(this.clock, {
+          productSecret: config.productSecret,
+          method: config.signatureMethod ?? 'hmacsha256',
+          signHost: config.gatewaySignHost,
+        }),
+      });
+    }
+    if (config.cloudApi) {
+      this.cloud = new HttpClient({
+        ...common,
+        provider: this.id,
+        baseURL: config.cloudApi.endpoint ?? CLOUD_API_ENDPOINT,
+        rateLimit: config.rateLimit === undefined ? DEFAULT_RATE_LIMIT : config.rateLimit,
+        interpret: interpretTencentResponse,
+        auth: new Tc3Signer(this.clock, {
+          secretId: config.cloudApi.secretId,
+          secretKey: config.cloudApi.secretKey,
+          service: CLOUD_API_SERVICE,
+          region: config.cloudApi.region ?? region,
+        }),
+      });
+    }
+  }
+
+  protected override unsupportedReason(operation: Operation): string {
+    if (operation === 'decryptCredentials') return 'tencent needs productSecret in its config to decrypt registration payloads';
+    return `tencent ${operation} uses Cloud API 3.0: add cloudApi.secretId and cloudApi.secretKey to this instance's config`;
+  }
+
+  protected override async doRegister(request: RegisterRequest): Promise<Registration> {
+    this.checkProduct(request.productId, 'register');
+    if (request.verifyCode !== undefined) throw invalid('register', 'request.verifyCode', 'Tencent devices have no verification code');
+    if (registerModeOf(this.config) === 'create-device') return this.createDevice(request.nodeId, request.psk, 'register');
+    if (request.psk !== undefined) {
+      throw invalid('register', 'request.psk', 'dynamic registration cannot choose the PSK; set registerMode "create-device" to give one');
+    }
+    return this.dynamicRegister(request.nodeId, 'register');
+  }
+
+  protected override async doStatus(ref: DeviceRef): Promise<DeviceStatus> {
+    const device = await this.describe(ref, 'status');
+    const { DevicePsk: _psk, DeviceCert: _cert, ...raw } = device;
+    const status = device.Status ?? 2;
+    return {
+      deviceId: ref.deviceId,
+      activated: status === 3 ? false : status === 0 || status === 1 || Number(device.FirstOnlineTime ?? 0) > 0,
+      connectivity: CONNECTIVITY[status] ?? 'unknown',
+      raw,
+    };
+  }
+
+  protected override async doRekey(ref: DeviceRef, request: RekeyRequest): Promise<Registration> {
+    const { deviceName } = this.parseRef(ref, 'rekey');
+    if (request.nodeId !== undefined && request.nodeId !== deviceName) {
+      throw invalid('rekey', 'request.nodeId', 'a Tencent device is identified by its DeviceName, which cannot change');
+    }
+    if (request.verifyCode !== undefined) throw invalid('rekey', 'request.verifyCode', 'Tencent devices have no verification code');
+    const device = await this.describe(ref, 'rekey');
+    if (device.Status === 1) {
+      throw new ProvisioningError({
+        code: 'DEVICE_ONLINE',
+        message: `${ref.deviceId} is online; Tencent can only give it a new key while it is offline`,
+        provider: this.id,
+        operation: 'rekey',
+        retryable: false,
+      });
+    }
+    const neverConnected = device.Status === 3 && !Number(device.FirstOnlineTime ?? 0);
+    if (neverConnected && this.gateway && request.psk === undefined) {
+      // A new dynamic registration: a new secret, the old one stops working.
+      return this.dynamicRegister(deviceName, 'rekey');
+    }
+    if (!neverConnected && !this.config.rekey?.recreateActivatedDevices) {
+      throw new ProvisioningError({
+        code: 'UNSUPPORTED',
+        message:
+          `${ref.deviceId} has connected before, and Tencent has no rotate-key action: a new key means deleting and ` +
+          're-creating the device, which drops its cloud-side history. Set rekey.recreateActivatedDevices: true in ' +
+          "this instance's config to allow that (it is only done while the device is offline).",
+        provider: this.id,
+        operation: 'rekey',
+        retryable: false,
+      });
+    }
+    return this.recreate(ref, deviceName, request.psk);
+  }
+
+  protected override async doDecryptCredentials(credentials: SealedCredentials | DeviceCredentials): Promise<DeviceCredentials> {
+    if (credentials.kind !== 'sealed') return credentials;
+    if (credentials.scheme !== TENCENT_SEALED_SCHEME) {
+      throw invalid('decryptCredentials', 'credentials.scheme', `expected "${TENCENT_SEALED_SCHEME}"`);
+    }
+    if (credentials.productId && credentials.productId !== this.config.productId) {
+      throw invalid('decryptCredentials', 'credentials.productId', `this instance holds the secret of product ${this.config.productId}`);
+    }
+    if (!this.config.productSecret) throw this.unsupported('decryptCredentials');
+    let parsed: { encryptionType?: number; psk?: string; clientCert?: string; clientKey?: string };
+    try {
+      parsed = JSON.parse(openPayload(credentials.payload, credentials.length, this.config.productSecret).toString('utf8')) as typeof parsed;
+    } catch {
+      throw decryptionFailed();
+    }
+    if (parsed.encryptionType === 2 && typeof parsed.psk === 'string' && parsed.psk) {
+      this.redactor.add(parsed.psk);
+      return { kind: 'psk', psk: parsed.psk, encoding: 'base64' };
+    }
+    if (parsed.encryptionType === 1 && typeof parsed.clientCert === 'string' && typeof parsed.clientKey === 'string') {
+      return { kind: 'x509', certificate: parsed.clientCert, privateKey: parsed.clientKey };
+    }
+    throw decryptionFailed();
+  }
+
+  protected override async doUnregister(ref: DeviceRef): Promise<void> {
+    const { productId, deviceName } = this.parseRef(ref, 'unregister');
+    await this.callCloud('unregister', 'DeleteDevice', { ProductId: productId, DeviceName: deviceName });
+  }
+
+  override async close(): Promise<void> {
+    this.gateway?.close();
+    this.cloud?.close();
+  }
+
+  // ---- steps ---------------------------------------------------------------------------
+
+  private async dynamicRegister(deviceName: string, operation: Operation): Promise<Registration> {
+    const gateway = this.gateway as HttpClient;
+    const response = await gateway.send({
+      operation,
+      method: 'POST',
+      path: '/device/register',
+      json: { ProductId: this.config.productId, DeviceName: deviceName },
+      contentType: 'application/json; charset=utf-8',
+      // Registering again only replaces a secret we never received: safe to repeat.
+      idempotent: true,
+    });
+    const answer = (response.data as { Response?: { Payload?: unknown; Len?: unknown; RequestId?: string } }).Response ?? {};
+    if (typeof answer.Payload !== 'string' || typeof answer.Len !== 'number') {
+      throw new ProvisioningError({
+        code: 'INTERNAL',
+        message: 'Tencent dynamic registration answer lacks Payload/Len',
+        provider: this.id,
+        operation,
+        requestId: answer.RequestId,
+        retryable: false,
+      });
+    }
+    return {
+      deviceId: `${this.config.productId}/${deviceName}`,
+      nodeId: deviceName,
+      credentials: { kind: 'sealed', scheme: TENCENT_SEALED_SCHEME, payload: answer.Payload, length: answer.Len, productId: this.config.productId },
+      raw: answer as Record<string, unknown>,
+    };
+  }
+
+  private async createDevice(deviceName: string, psk: string | undefined, operation: Operation): Promise<Registration> {
+    const params: Record<string, string> = { ProductId: this.config.productId, DeviceName: deviceName };
+    if (psk !== undefined) params.DefinedPsk = psk;
+    else if (this.config.authType !== 'certificate') params.DefinedPsk = randomBytes(16).toString('base64');
+    const created = ((await this.callCloud(operation, 'CreateDevice', params, false)).Data ?? {}) as CreatedDevice;
+    return {
+      deviceId: `${this.config.productId}/${deviceName}`,
+      nodeId: deviceName,
+      credentials: this.plainCredentials(created, params.DefinedPsk, operation),
+      raw: { DeviceName: created.DeviceName },
+    };
+  }
+
+  /** Delete then create again; a failure in between says exactly where the device stands. */
+  private async recreate(ref: DeviceRef, deviceName: string, psk: string | undefined): Promise<Registration> {
+    const { productId } = this.parseRef(ref, 'rekey');
+    await this.callCloud('rekey', 'DeleteDevice', { ProductId: productId, DeviceName: deviceName });
+    try {
+      return await this.createDevice(deviceName, psk, 'rekey');
+    } catch (error) {
+      const cause = error as ProvisioningError;
+      throw new ProvisioningError({
+        code: cause.code ?? 'INTERNAL',
+        message:
+          `Rekey of ${ref.deviceId} is half done: the device was deleted, but creating it again failed ` +
+          `(${cause.vendorCode ?? cause.code}: ${cause.message}). The device does not exist now; call register ` +
+          'with the same name to create it again. No new credentials were issued.',
+        provider: this.id,
+        operation: 'rekey',
+        vendorCode: cause.vendorCode,
+        httpStatus: cause.httpStatus,
+        requestId: cause.requestId,
+        retryable: false,
+        details: { deviceState: 'deleted', failedStep: 'CreateDevice', completedSteps: ['DescribeDevice', 'DeleteDevice'] },
+        cause,
+      });
+    }
+  }
+
+  private plainCredentials(created: CreatedDevice, definedPsk: string | undefined, operation: Operation): DeviceCredentials {
+    if (created.DeviceCert && created.DevicePrivateKey) {
+      return { kind: 'x509', certificate: created.DeviceCert, privateKey: created.DevicePrivateKey };
+    }
+    const psk = created.DevicePsk ?? definedPsk;
+    if (!psk) {
+      throw new ProvisioningError({
+        code: 'INTERNAL',
+        message: 'Tencent CreateDevice answer has neither DevicePsk nor a certificate',
+        provider: this.id,
+        operation,
+        retryable: false,
+      });
+    }
+    this.redactor.add(psk);
+    return { kind: 'psk', psk, encoding: 'base64' };
+  }
+
+  private async describe(ref: DeviceRef, operation: Operation): Promise<CloudDevice> {
+    const { productId, deviceName } = this.parseRef(ref, operation);
+    const answer = await this.callCloud(operation, 'DescribeDevice', { ProductId: productId, DeviceName: deviceName });
+    const device = (answer.Device ?? answer.Data) as CloudDevice | undefined;
+    if (!device) {
+      throw new ProvisioningError({ code: 'INTERNAL', message: 'DescribeDevice answer has no Device', provider: this.id, operation, retryable: false });
+    }
+    this.redactor.add(device.DevicePsk);
+    return device;
+  }
+
+  private async callCloud(
+    operation: Operation,
+    action: string,
+    params: Record<string, unknown>,
+    idempotent = true,
+  ): Promise<Record<string, unknown>> {
+    const cloud = this.cloud;
+    if (!cloud) throw this.unsupported(operation);
+    const response = await cloud.send({
+      operation,
+      method: 'POST',
+      path: '/',
+      headers: { 'X-TC-Action': action, 'X-TC-Version': CLOUD_API_VERSION },
+      json: params,
+      contentType: 'application/json; charset=utf-8',
+      idempotent,
+    });
+    return ((response.data as { Response?: Record<string, unknown> }).Response ?? {}) as Record<string, unknown>;
+  }
+
+  private parseRef(ref: DeviceRef, operation: Operation): { productId: string; deviceName: string } {
+    const [productId = '', deviceName = ''] = ref.deviceId.split('/');
+    this.checkProduct(productId, operation, 'device.deviceId');
+    return { productId, deviceName };
+  }
+
+  private checkProduct(productId: string | undefined, operation: Operation, field = 'request.productId'): void {
+    if (productId !== undefined && productId !== this.config.productId) {
+      throw invalid(operation, field, `this instance is configured for product ${this.config.productId}, not ${productId}`);
+    }
+  }
+}
+
+function invalid(operation: Operation, field: string, why: string): ProvisioningError {
+  return new ProvisioningError({ code: 'INVALID_INPUT', message: `Invalid ${field}: ${why}`, provider: 'tencent', operation, field, rule: 'tencent', retryable: false });
+}
+
+function configError(instance: string, field: string, why: string): ProvisioningError {
+  return new ProvisioningError({
+    code: 'INVALID_INPUT',
+    message: `Invalid instances.${instance}.config.${field}: ${why}`,
+    provider: 'tencent',
+    field: `instances.${instance}.config.${field}`,
+    rule: 'tencent',
+    retryable: false,
+  });
+}
+
+function decryptionFailed(): ProvisioningError {
+  return new ProvisioningError({
+    code: 'DECRYPTION_FAILED',
+    message: 'The registration payload could not be decrypted: wrong productSecret, corrupted payload or impossible length',
+    provider: 'tencent',
+    operation: 'decryptCredentials',
+    retryable: false,
+  });
+}
