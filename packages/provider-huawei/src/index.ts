@@ -8,3 +8,4 @@ export * from './paths.js';
 export * from './provider.js';
 export * from './auth.js';
 export * from './simulator/simulator.js';
+export * from './simulator/hook.js';

@@ -2,7 +2,7 @@ import { definePlugin, PROVIDER_TOKEN, type ProvisioningPlugin } from '@provisio
 import { Lifecycle } from 'tsyringe';
 import { huaweiConfigSchema } from './config.js';
 import { HuaweiProvider } from './provider.js';
-import { HuaweiSimulator } from './simulator/simulator.js';
+import { huaweiSimulatorHook } from './simulator/hook.js';
 
 export const huaweiPlugin: ProvisioningPlugin = definePlugin({
   name: '@provisio/provider-huawei',
@@ -14,5 +14,5 @@ export const huaweiPlugin: ProvisioningPlugin = definePlugin({
     // Container-scoped, never @singleton: each instance's child container gets its own provider.
     container.register(PROVIDER_TOKEN, { useClass: HuaweiProvider }, { lifecycle: Lifecycle.ContainerScoped });
   },
-  simulator: HuaweiSimulator,
+  simulator: huaweiSimulatorHook,
 });

@@ -10,3 +10,4 @@ export * from './signing/clock.js';
 export * from './signing/device-signature.js';
 export * from './signing/tc3.js';
 export * from './simulator/simulator.js';
+export * from './simulator/hook.js';

@@ -2,7 +2,7 @@ import { definePlugin, PROVIDER_TOKEN, type ProvisioningPlugin } from '@provisio
 import { Lifecycle } from 'tsyringe';
 import { tencentConfigSchema } from './config.js';
 import { TencentProvider } from './provider.js';
-import { TencentSimulator } from './simulator/simulator.js';
+import { tencentSimulatorHook } from './simulator/hook.js';
 
 export const tencentPlugin: ProvisioningPlugin = definePlugin({
   name: '@provisio/provider-tencent',
@@ -13,5 +13,5 @@ export const tencentPlugin: ProvisioningPlugin = definePlugin({
   register(container) {
     container.register(PROVIDER_TOKEN, { useClass: TencentProvider }, { lifecycle: Lifecycle.ContainerScoped });
   },
-  simulator: TencentSimulator,
+  simulator: tencentSimulatorHook,
 });

@@ -131,11 +131,15 @@ export abstract class BaseProvider implements ProvisioningProvider {
   protected normalise(error: unknown, operation: Operation): ProvisioningError {
     if (isProvisioningError(error)) {
       const base = error as ProvisioningError;
+      // An inner step (a login, a signature refresh) failed: the caller asked for `operation`,
+      // so that is what the error names; the step is kept in the details.
+      const step = base.operation && base.operation !== operation ? { step: base.operation } : {};
       // Re-redact with this instance's secrets: an error made deeper may not have known them.
       return new ProvisioningError({
         ...base.toOptions(),
         provider: base.provider ?? this.id,
-        operation: base.operation ?? operation,
+        operation,
+        details: Object.keys(step).length ? { ...base.details, ...step } : base.details,
         redactor: this.redactor,
         cause: base,
       });

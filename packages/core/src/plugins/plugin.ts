@@ -2,6 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Redactor } from '../errors/redactor.js';
 import type { HttpLogEvent } from '../http/http-client.js';
 import type { JsonSchema } from '../validation/validator.js';
+import type { SimulatorHook } from './simulator-hook.js';
 
 /** The tsyringe token under which a plugin registers its provider in the instance's container. */
 export const PROVIDER_TOKEN = Symbol.for('provisio.provider');
@@ -36,7 +37,7 @@ export interface ProvisioningPlugin {
   /** Registers the provider under PROVIDER_TOKEN in the instance's own child container. */
   register(container: DependencyContainer): void;
   /** Optional: a local simulator of the cloud, for tests, the demo and the conformance runner. */
-  simulator?: unknown;
+  simulator?: SimulatorHook;
 }
 
 /** Identity function that gives a plugin manifest its type. */

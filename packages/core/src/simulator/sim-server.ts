@@ -59,6 +59,8 @@ export class SimServer {
   readonly faults = new FaultQueue();
   private server: http.Server | https.Server | undefined;
   private baseUrl = '';
+  /** API requests received (control routes excluded), faults included. */
+  requestCount = 0;
 
   constructor(private readonly options: SimServerOptions) {}
 
@@ -116,6 +118,7 @@ export class SimServer {
         send(res, (await this.controlRoute(request)) ?? { status: 404, body: { error: 'unknown control route' } });
         return;
       }
+      this.requestCount++;
       const fault = this.faults.take(this.options.faultTarget?.(request) ?? url.pathname);
       if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.ms));
       if (fault?.kind === 'drop') {

@@ -126,6 +126,11 @@ export class HuaweiSimulator {
     return this.server.url;
   }
 
+  /** API requests received so far (control routes excluded). */
+  get requestCount(): number {
+    return this.server.requestCount;
+  }
+
   async stop(): Promise<void> {
     await this.server.stop();
   }

@@ -113,6 +113,11 @@ export class TencentSimulator {
     return this.server.url;
   }
 
+  /** API requests received so far (control routes excluded). */
+  get requestCount(): number {
+    return this.server.requestCount;
+  }
+
   async stop(): Promise<void> {
     await this.server.stop();
   }

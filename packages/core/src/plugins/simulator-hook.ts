@@ -1,0 +1,42 @@
+import type { DeviceCredentials } from '../contract/credentials.js';
+import type { Registration } from '../contract/device.js';
+import type { SimFault } from '../simulator/faults.js';
+
+/** Variations of an instance's config that the conformance suite asks for. */
+export interface ConfigOverrides {
+  /** Credentials the backend will reject (to test AUTHENTICATION_FAILED). */
+  invalidCredentials?: boolean;
+  timeoutMs?: number;
+  /** Total attempts per call (1 = no retries). */
+  maxAttempts?: number;
+  /** Allow rekey operations that re-create a device (where the provider needs an opt-in). */
+  allowDestructiveRekey?: boolean;
+}
+
+/** The device side of a backend, and its fault injection. */
+export interface DeviceBackend {
+  /** The device connects using the credentials it was given (throws when they do not work). */
+  connect(registration: Registration, credentials: DeviceCredentials): Promise<void>;
+  disconnect(registration: Registration): Promise<void>;
+  injectFault(fault: SimFault): Promise<void>;
+  clearFaults(): Promise<void>;
+  /** API requests the backend has received so far (control calls excluded). */
+  requestCount(): Promise<number>;
+}
+
+/** A started simulator, as the conformance runner, the CLI and the demo use it. */
+export interface RunningSimulator {
+  /** Where it listens, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** A config for this plugin that points at the simulator. */
+  instanceConfig(overrides?: ConfigOverrides): Record<string, unknown>;
+  /** Every secret in `instanceConfig()` (the suite checks none leaks). */
+  secrets(): string[];
+  backend: DeviceBackend;
+  stop(): Promise<void>;
+}
+
+/** What a plugin's optional `simulator` field offers. */
+export interface SimulatorHook {
+  start(options?: { port?: number; host?: string }): Promise<RunningSimulator>;
+}

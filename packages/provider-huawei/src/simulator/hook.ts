@@ -1,0 +1,49 @@
+import type { ConfigOverrides, RunningSimulator, SimulatorHook } from '@provisio/core';
+import type { HuaweiConfig } from '../config.js';
+import { HuaweiSimulator } from './simulator.js';
+
+/** Flow control of the ready-made simulator: brisk enough for demos and the conformance suite. */
+const RATE = { limit: 50, intervalMs: 1000 };
+
+/** Starts a Huawei simulator and says how to configure an instance and drive its devices. */
+export const huaweiSimulatorHook: SimulatorHook = {
+  async start(options = {}): Promise<RunningSimulator> {
+    const simulator = await HuaweiSimulator.start({ host: options.host, port: options.port, flowControl: RATE });
+    const app = simulator.apps[0] as { appId: string; secret: string };
+    return {
+      url: simulator.url,
+      instanceConfig(overrides: ConfigOverrides = {}): Record<string, unknown> {
+        const config: HuaweiConfig = {
+          baseUrl: simulator.url,
+          appId: app.appId,
+          secret: overrides.invalidCredentials ? `wrong-${app.secret}` : app.secret,
+          rateLimit: RATE,
+          // Generous backoff: other instances of the same app share the simulator's flow control.
+          retry: { maxAttempts: overrides.maxAttempts ?? 5, baseDelayMs: 200, maxDelayMs: 2000 },
+        };
+        if (overrides.timeoutMs !== undefined) config.timeoutMs = overrides.timeoutMs;
+        return config as unknown as Record<string, unknown>;
+      },
+      secrets: () => [app.secret],
+      backend: {
+        async connect(registration, credentials) {
+          if (credentials.kind !== 'verification-code') throw new Error(`a Huawei device cannot connect with ${credentials.kind} credentials`);
+          simulator.connectWithCode(registration.nodeId, credentials.verifyCode);
+        },
+        async disconnect(registration) {
+          simulator.disconnect(registration.deviceId);
+        },
+        async injectFault(fault) {
+          simulator.injectFault(fault);
+        },
+        async clearFaults() {
+          simulator.clearFaults();
+        },
+        async requestCount() {
+          return simulator.requestCount;
+        },
+      },
+      stop: () => simulator.stop(),
+    };
+  },
+};

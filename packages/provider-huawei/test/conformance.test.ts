@@ -1,0 +1,4 @@
+import { harnessFromPlugin, runConformance } from '@provisio/testkit';
+import huaweiPlugin from '../src/index.js';
+
+runConformance(harnessFromPlugin(huaweiPlugin));

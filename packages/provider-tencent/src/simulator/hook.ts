@@ -1,0 +1,56 @@
+import type { ConfigOverrides, Registration, RunningSimulator, SimulatorHook } from '@provisio/core';
+import type { TencentConfig } from '../config.js';
+import { TencentSimulator } from './simulator.js';
+
+function deviceName(registration: Registration): string {
+  return registration.deviceId.split('/')[1] ?? registration.nodeId;
+}
+
+/** Starts a Tencent simulator (one PSK product, one key pair) and configures an instance for it. */
+export const tencentSimulatorHook: SimulatorHook = {
+  async start(options = {}): Promise<RunningSimulator> {
+    const simulator = await TencentSimulator.start({ host: options.host, port: options.port });
+    const product = simulator.products[0] as { productId: string; productSecret: string };
+    const key = simulator.keys[0] as { secretId: string; secretKey: string };
+    return {
+      url: simulator.url,
+      instanceConfig(overrides: ConfigOverrides = {}): Record<string, unknown> {
+        const wrong = overrides.invalidCredentials ? 'wrong-' : '';
+        const config: TencentConfig = {
+          productId: product.productId,
+          productSecret: `${wrong}${product.productSecret}`,
+          gatewayUrl: simulator.url,
+          cloudApi: { secretId: key.secretId, secretKey: `${wrong}${key.secretKey}`, endpoint: simulator.url },
+          // Generous backoff: other instances of the same app share the simulator's flow control.
+          retry: { maxAttempts: overrides.maxAttempts ?? 5, baseDelayMs: 200, maxDelayMs: 2000 },
+        };
+        if (overrides.allowDestructiveRekey) config.rekey = { recreateActivatedDevices: true };
+        if (overrides.timeoutMs !== undefined) config.timeoutMs = overrides.timeoutMs;
+        return config as unknown as Record<string, unknown>;
+      },
+      secrets: () => [product.productSecret, key.secretKey],
+      backend: {
+        async connect(registration, credentials) {
+          const name = deviceName(registration);
+          if (credentials.kind === 'psk') simulator.connectWithPsk(product.productId, name, credentials.psk);
+          else if (credentials.kind === 'x509' && simulator.device(product.productId, name)?.cert === credentials.certificate) {
+            simulator.connect(product.productId, name);
+          } else throw new Error(`the device ${registration.deviceId} was refused with these ${credentials.kind} credentials`);
+        },
+        async disconnect(registration) {
+          simulator.disconnect(product.productId, deviceName(registration));
+        },
+        async injectFault(fault) {
+          simulator.injectFault(fault);
+        },
+        async clearFaults() {
+          simulator.clearFaults();
+        },
+        async requestCount() {
+          return simulator.requestCount;
+        },
+      },
+      stop: () => simulator.stop(),
+    };
+  },
+};
