@@ -44,10 +44,10 @@ export class ConformanceReport {
       const rows = this.matrix(provider);
       const width = Math.max(12, ...[...rows.keys()].map((k) => k.length));
       lines.push(`Conformance: ${provider}`);
-      lines.push(`${'capability'.padEnd(width)}  ${COLUMNS.map((c) => c.padStart(10)).join('')}  verdict`);
+      lines.push(`${'capability'.padEnd(width)}  ${COLUMNS.map((c) => c.padStart(12)).join('')}  verdict`);
       for (const [group, row] of rows) {
         const verdict = row.fail > 0 ? 'FAIL' : row.pass > 0 ? (row['known-fail'] > 0 ? 'pass (known failures)' : 'pass') : 'skipped';
-        lines.push(`${group.padEnd(width)}  ${COLUMNS.map((c) => String(row[c]).padStart(10)).join('')}  ${verdict}`);
+        lines.push(`${group.padEnd(width)}  ${COLUMNS.map((c) => String(row[c]).padStart(12)).join('')}  ${verdict}`);
       }
       lines.push('');
     }

@@ -1,0 +1,52 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+// The command as npm links it (the testkit's bin shim).
+const bin = join(dirname(createRequire(import.meta.url).resolve('@provisio/testkit/package.json')), 'bin', 'provisio-conformance.js');
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: process.cwd() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('provisio-conformance runner', function () {
+  this.timeout(120_000);
+
+  it('loads the plugin by package name, runs the suite on its simulator, prints the matrix, writes JSON and JUnit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'provisio-conformance-'));
+    const result = await run(['@provisio/provider-huawei', '--reporter', 'dot', '--report-dir', dir]);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.match(/Conformance: @provisio\/provider-huawei/);
+    expect(result.stdout).to.match(/validation\s+18\s+0\s+0\s+0\s+pass/);
+    const json = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as { summary: { pass: number; fail: number } };
+    expect(json.summary.fail).to.equal(0);
+    expect(json.summary.pass).to.be.greaterThan(30);
+    expect(readFileSync(join(dir, 'conformance.junit.xml'), 'utf8')).to.match(/<testsuite name="@provisio\/provider-huawei" tests="\d+" failures="0"/);
+  });
+
+  it('exits non-zero with a clear message for an unknown plugin or a plugin without a simulator', async () => {
+    const unknown = await run(['provisio-no-such-plugin']);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.include('provisio-no-such-plugin').and.include('npm install');
+    const dir = mkdtempSync(join(tmpdir(), 'provisio-conformance-'));
+    const noSimulator = await run(['provisio-plugin-fixture-echo', '--reporter', 'dot', '--report-dir', dir]);
+    expect(noSimulator.code).to.equal(2);
+    expect(noSimulator.stdout + noSimulator.stderr).to.include('offers no simulator');
+  });
+
+  it('with --live and no config, says what to provide', async () => {
+    const live = await run(['@provisio/provider-huawei', '--live']);
+    expect(live.code).to.equal(2);
+    expect(live.stderr).to.include('PROVISIO_CONFORMANCE_CONFIG');
+  });
+});

@@ -1,0 +1,74 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Mocha from 'mocha';
+import { loadPlugin } from '@provisio/core';
+import { harnessFromPlugin } from '../plugin-harness.js';
+import { ConformanceReport } from '../report.js';
+import { runConformance } from '../suite.js';
+
+export interface RunnerOptions {
+  /** Plugin package name, resolved from `resolveFrom`. */
+  plugin: string;
+  resolveFrom?: string;
+  /** Instance config for a real cloud; when absent, the plugin's simulator is started. */
+  liveConfig?: Record<string, unknown>;
+  knownFailures?: string[];
+  /** Where report.json and junit.xml go. */
+  reportDir: string;
+  reporter?: string;
+  /** Where the matrix is printed. */
+  out?: (text: string) => void;
+}
+
+export interface RunnerResult {
+  report: ConformanceReport;
+  failures: number;
+  files: { json: string; junit: string };
+}
+
+/** Runs the suite in a mocha of its own, prints the capability matrix, writes JSON and JUnit. */
+export async function runConformanceCli(options: RunnerOptions): Promise<RunnerResult> {
+  const out = options.out ?? ((text: string) => process.stdout.write(`${text}\n`));
+  // Fail fast, before any test runs, on what the user must fix.
+  const plugin = await loadPlugin(options.plugin, options.resolveFrom);
+  if (!options.liveConfig && !plugin.simulator) {
+    throw new Error(`${plugin.name} offers no simulator: run the suite against a real cloud with --live`);
+  }
+  const mocha = new Mocha({ reporter: options.reporter ?? 'spec', timeout: 60_000 });
+  // Installs describe/it as globals for this mocha, as a spec file would see them.
+  mocha.suite.emit('pre-require', globalThis, 'provisio-conformance', mocha);
+  const report = new ConformanceReport();
+  runConformance(
+    harnessFromPlugin(plugin, {
+      name: plugin.name,
+      knownFailures: options.knownFailures,
+      live: options.liveConfig ? { config: options.liveConfig } : undefined,
+    }),
+    { report },
+  );
+  const failures = await new Promise<number>((done) => mocha.run(done));
+  out(`\n${report.formatMatrix()}`);
+  const dir = resolve(options.reportDir);
+  mkdirSync(dir, { recursive: true });
+  const files = { json: join(dir, 'conformance.json'), junit: join(dir, 'conformance.junit.xml') };
+  writeFileSync(files.json, `${JSON.stringify({ plugin: options.plugin, live: Boolean(options.liveConfig), ...report.toJSON() }, null, 2)}\n`);
+  writeFileSync(files.junit, report.toJUnit());
+  out(`Reports: ${files.json}, ${files.junit}`);
+  return { report, failures: Math.max(failures, report.failed), files };
+}
+
+/** Replaces `${NAME}` in every string of a JSON value with the environment variable NAME. */
+export function resolveEnvReferences(value: unknown, env: NodeJS.ProcessEnv = process.env): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+      const found = env[name];
+      if (found === undefined) throw new Error(`environment variable ${name} is not set`);
+      return found;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveEnvReferences(v, env));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnvReferences(v, env)]));
+  }
+  return value;
+}
