@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import {
   BaseProvider, HttpClient, ProvisioningError, TokenManager,
-  type AccessToken, type DeviceCredentials, type DeviceRef, type DeviceStatus, type InstanceContext, type PreparedRequest,
+  type AccessToken, type DeviceCredentials, type DeviceRef, type LookupRequest, type DeviceStatus, type InstanceContext, type PreparedRequest,
   type ProviderCapabilities, type RegisterRequest, type Registration, type RekeyRequest, type SealedCredentials,
 } from '@provisio/core';
 import { interpretThingsboard, JWT_EXPIRED } from './thingsboard-errors.js';
@@ -30,7 +30,7 @@ function jwtExpiry(token: string): number {
 export class ThingsboardProvider extends BaseProvider {
   readonly id = 'thingsboard';
   readonly capabilities: ProviderCapabilities = {
-    operations: { register: true, status: true, rekey: true, decryptCredentials: true, unregister: true },
+    operations: { register: true, lookup: true, status: true, rekey: true, decryptCredentials: true, unregister: true },
     credentialKinds: ['psk'],
     sealedCredentials: false,
     rekeyRequiresOffline: false, // ThingsBoard swaps the token and drops the device's session
@@ -90,6 +90,11 @@ export class ThingsboardProvider extends BaseProvider {
     });
     const device = response.data as { id: { id: string } };
     return { deviceId: device.id.id, nodeId: request.nodeId, credentials: { kind: 'psk', psk: accessToken, encoding: 'utf8' } };
+  }
+
+  protected override async doLookup(request: LookupRequest): Promise<DeviceRef> {
+    const response = await this.http.send({ operation: 'lookup', method: 'GET', path: '/api/tenant/devices', query: { deviceName: request.nodeId } });
+    return { deviceId: (response.data as { id: { id: string } }).id.id };
   }
 
   protected override async doStatus(ref: DeviceRef): Promise<DeviceStatus> {

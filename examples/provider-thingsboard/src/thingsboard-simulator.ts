@@ -110,6 +110,10 @@ export class ThingsboardSimulator {
     if (!this.validJwt(req.headers['x-authorization'])) return tbError(401, 11, 'Token has expired');
 
     if (req.method === 'POST' && path === '/api/device') return this.create(req);
+    if (req.method === 'GET' && path === '/api/tenant/devices') {
+      const found = [...this.devices.values()].find((d) => d.name === req.url.searchParams.get('deviceName'));
+      return found ? { status: 200, headers: JSON_TYPE, body: this.view(found) } : tbError(404, 32, "Requested item wasn't found!");
+    }
     if (req.method === 'POST' && path === '/api/device/credentials') return this.updateCredentials(req);
     const attributes = /^\/api\/plugins\/telemetry\/DEVICE\/([^/]+)\/values\/attributes\/SERVER_SCOPE$/.exec(path);
     if (req.method === 'GET' && attributes) return this.attributes(attributes[1] as string);

@@ -21,7 +21,7 @@ async function failure(promise: Promise<unknown>): Promise<ProvisioningError> {
 }
 
 const capabilities: ProviderCapabilities = {
-  operations: { register: true, status: false, rekey: false, decryptCredentials: false, unregister: false },
+  operations: { register: true, lookup: false, status: false, rekey: false, decryptCredentials: false, unregister: false },
   credentialKinds: ['psk'],
   sealedCredentials: false,
   rekeyRequiresOffline: false,

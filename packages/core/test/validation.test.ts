@@ -36,7 +36,7 @@ describe('core: validation (ajv, JSON Schema 2020-12, strict)', () => {
 
   it('refuses a capabilities manifest with an unknown key', () => {
     const error = failure(capabilitiesSchema, {
-      operations: { register: true, status: true, rekey: true, decryptCredentials: true, unregister: true },
+      operations: { register: true, lookup: true, status: true, rekey: true, decryptCredentials: true, unregister: true },
       credentialKinds: ['psk'], sealedCredentials: false, rekeyRequiresOffline: false, connectivity: true, teleport: true,
     });
     expect(error.field).to.equal('request.teleport');

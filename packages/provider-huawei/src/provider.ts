@@ -11,6 +11,7 @@ import {
   type DeviceRef,
   type DeviceStatus,
   type InstanceContext,
+  type LookupRequest,
   type ProviderCapabilities,
   type RegisterRequest,
   type Registration,
@@ -43,7 +44,7 @@ const CONNECTIVITY: Record<string, Connectivity> = {
 };
 
 export const HUAWEI_CAPABILITIES: ProviderCapabilities = {
-  operations: { register: true, status: true, rekey: true, decryptCredentials: true, unregister: true },
+  operations: { register: true, lookup: true, status: true, rekey: true, decryptCredentials: true, unregister: true },
   credentialKinds: ['verification-code'],
   sealedCredentials: false,
   rekeyRequiresOffline: true,
@@ -133,6 +134,30 @@ export class HuaweiProvider extends BaseProvider {
       },
       raw: answer as unknown as Record<string, unknown>,
     };
+  }
+
+  protected override async doLookup(request: LookupRequest): Promise<DeviceRef> {
+    // The batch device query has no nodeId filter: page through the app's devices.
+    const pageSize = 250;
+    for (let pageNo = 0; ; pageNo++) {
+      const response = await this.http.send({
+        operation: 'lookup',
+        method: 'GET',
+        path: PATHS.devices,
+        query: { appId: this.config.appId, pageNo, pageSize },
+      });
+      const page = (response.data ?? {}) as { totalCount?: number; devices?: DeviceInfoAnswer[] };
+      const found = page.devices?.find((d) => d.deviceInfo?.nodeId === request.nodeId);
+      if (found?.deviceId) return { deviceId: found.deviceId };
+      if (!page.devices?.length || (pageNo + 1) * pageSize >= Number(page.totalCount ?? 0)) break;
+    }
+    throw new ProvisioningError({
+      code: 'NOT_FOUND',
+      message: `No device with nodeId ${request.nodeId} in app ${this.config.appId}`,
+      provider: this.id,
+      operation: 'lookup',
+      retryable: false,
+    });
   }
 
   protected override async doStatus(ref: DeviceRef): Promise<DeviceStatus> {

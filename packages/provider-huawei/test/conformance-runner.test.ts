@@ -27,7 +27,7 @@ describe('provisio-conformance runner', function () {
     const result = await run(['@provisio/provider-huawei', '--reporter', 'dot', '--report-dir', dir]);
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.match(/Conformance: @provisio\/provider-huawei/);
-    expect(result.stdout).to.match(/validation\s+18\s+0\s+0\s+0\s+pass/);
+    expect(result.stdout).to.match(/validation\s+21\s+0\s+0\s+0\s+pass/);
     const json = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as { summary: { pass: number; fail: number } };
     expect(json.summary.fail).to.equal(0);
     expect(json.summary.pass).to.be.greaterThan(30);

@@ -11,6 +11,7 @@ import {
   type DeviceRef,
   type DeviceStatus,
   type InstanceContext,
+  type LookupRequest,
   type Operation,
   type ProviderCapabilities,
   type RegisterRequest,
@@ -55,7 +56,7 @@ export function tencentCapabilities(config: TencentConfig): ProviderCapabilities
   const cloud = Boolean(config.cloudApi);
   const sealed = registerModeOf(config) === 'dynamic';
   return {
-    operations: { register: device || cloud, status: cloud, rekey: cloud, decryptCredentials: device || cloud, unregister: cloud },
+    operations: { register: device || cloud, lookup: cloud, status: cloud, rekey: cloud, decryptCredentials: device || cloud, unregister: cloud },
     credentialKinds: [config.authType === 'certificate' ? 'x509' : 'psk'],
     sealedCredentials: sealed,
     rekeyRequiresOffline: true,
@@ -157,6 +158,13 @@ export class TencentProvider extends BaseProvider {
       throw invalid('register', 'request.psk', 'dynamic registration cannot choose the PSK; set registerMode "create-device" to give one');
     }
     return this.dynamicRegister(request.nodeId, 'register');
+  }
+
+  protected override async doLookup(request: LookupRequest): Promise<DeviceRef> {
+    // A Tencent device id is derived from the name; DescribeDevice proves it exists.
+    const ref = { deviceId: `${this.config.productId}/${request.nodeId}` };
+    await this.describe(ref, 'lookup');
+    return ref;
   }
 
   protected override async doStatus(ref: DeviceRef): Promise<DeviceStatus> {

@@ -11,7 +11,7 @@ describe('tencent: lifecycle through both faces of the simulator', function () {
   it('dynamic registration (sealed), decrypt, connect, status, rekey rules, unregister', async () => {
     r = await rig();
     const { provider, simulator, config } = r;
-    expect(provider.capabilities.operations).to.deep.equal({ register: true, status: true, rekey: true, decryptCredentials: true, unregister: true });
+    expect(provider.capabilities.operations).to.deep.equal({ register: true, lookup: true, status: true, rekey: true, decryptCredentials: true, unregister: true });
     expect(provider.capabilities.sealedCredentials).to.equal(true);
 
     const registration = await provider.register({ nodeId: 'sensor_01' });
@@ -97,13 +97,13 @@ describe('tencent: lifecycle through both faces of the simulator', function () {
   it('the capability manifest follows the configuration', async () => {
     r = await rig();
     const deviceOnly = await r.with({ cloudApi: undefined });
-    expect(deviceOnly.capabilities.operations).to.deep.equal({ register: true, status: false, rekey: false, decryptCredentials: true, unregister: false });
+    expect(deviceOnly.capabilities.operations).to.deep.equal({ register: true, lookup: false, status: false, rekey: false, decryptCredentials: true, unregister: false });
     const status = await failure(deviceOnly.status({ deviceId: `${r.config.productId}/x` }));
     expect(status.code).to.equal('UNSUPPORTED');
     expect(status.message).to.include('cloudApi.secretId');
     const cloudOnly = await r.with({ productSecret: undefined });
     expect(cloudOnly.capabilities).to.deep.include({ sealedCredentials: false });
-    expect(cloudOnly.capabilities.operations).to.deep.equal({ register: true, status: true, rekey: true, decryptCredentials: true, unregister: true });
+    expect(cloudOnly.capabilities.operations).to.deep.equal({ register: true, lookup: true, status: true, rekey: true, decryptCredentials: true, unregister: true });
     const sealed = { kind: 'sealed' as const, scheme: 'tencent/aes-128-cbc-zero', payload: 'AAAAAAAAAAAAAAAAAAAAAA==', length: 3 };
     expect(await failure(cloudOnly.decryptCredentials(sealed))).to.include({ code: 'UNSUPPORTED' });
     // With no productSecret, rekeying a never-connected device is delete + create (nothing to lose).

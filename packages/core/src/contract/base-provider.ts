@@ -1,6 +1,6 @@
 import type { ProviderCapabilities, Operation } from './capabilities.js';
 import type { DeviceCredentials, SealedCredentials } from './credentials.js';
-import type { DeviceRef, DeviceStatus, RegisterRequest, Registration, RekeyRequest } from './device.js';
+import type { DeviceRef, DeviceStatus, LookupRequest, RegisterRequest, Registration, RekeyRequest } from './device.js';
 import type { ProvisioningProvider } from './provider.js';
 import { isProvisioningError, ProvisioningError } from '../errors/provisioning-error.js';
 import { Redactor } from '../errors/redactor.js';
@@ -8,6 +8,7 @@ import { assertValid, type JsonSchema } from '../validation/validator.js';
 import {
   credentialsSchema,
   deviceRefSchema,
+  lookupRequestSchema,
   registerRequestSchema,
   rekeyRequestSchema,
 } from '../validation/schemas.js';
@@ -41,6 +42,15 @@ export abstract class BaseProvider implements ProvisioningProvider {
       this.validate('register', registerRequestSchema, request, 'request');
       if (this.schemas.register) this.validate('register', this.schemas.register, request, 'request');
       return this.doRegister(request);
+    });
+  }
+
+  lookup(request: LookupRequest): Promise<DeviceRef> {
+    return this.run('lookup', () => {
+      this.validate('lookup', lookupRequestSchema, request, 'request');
+      // The provider's register schema knows what a valid node id looks like on its cloud.
+      if (this.schemas.register) this.validate('lookup', this.schemas.register, request, 'request');
+      return this.doLookup(request);
     });
   }
 
@@ -80,6 +90,9 @@ export abstract class BaseProvider implements ProvisioningProvider {
 
   protected doRegister(_request: RegisterRequest): Promise<Registration> {
     throw this.unsupported('register');
+  }
+  protected doLookup(_request: LookupRequest): Promise<DeviceRef> {
+    throw this.unsupported('lookup');
   }
   protected doStatus(_ref: DeviceRef): Promise<DeviceStatus> {
     throw this.unsupported('status');

@@ -1,7 +1,7 @@
 import type { CredentialKind } from './credentials.js';
 
 /** The operations of the contract. */
-export const OPERATIONS = ['register', 'status', 'rekey', 'decryptCredentials', 'unregister'] as const;
+export const OPERATIONS = ['register', 'lookup', 'status', 'rekey', 'decryptCredentials', 'unregister'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 /**

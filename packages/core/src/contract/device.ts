@@ -5,6 +5,11 @@ export interface DeviceRef {
   deviceId: string;
 }
 
+/** Finds a device by the identifier it was registered with. */
+export interface LookupRequest {
+  nodeId: string;
+}
+
 /**
  * A request to create a device identity. The common fields mean the same on every cloud;
  * `vendor` carries provider-specific extras, validated by that provider's own schema.

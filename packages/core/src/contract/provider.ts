@@ -1,6 +1,6 @@
 import type { ProviderCapabilities } from './capabilities.js';
 import type { DeviceCredentials, SealedCredentials } from './credentials.js';
-import type { DeviceRef, DeviceStatus, RegisterRequest, Registration, RekeyRequest } from './device.js';
+import type { DeviceRef, DeviceStatus, LookupRequest, RegisterRequest, Registration, RekeyRequest } from './device.js';
 
 /**
  * One account (app, product, key pair) on one cloud. Every method validates its input before
@@ -12,6 +12,11 @@ export interface ProvisioningProvider {
   readonly capabilities: ProviderCapabilities;
 
   register(request: RegisterRequest): Promise<Registration>;
+  /**
+   * Finds the device registered with this node id (NOT_FOUND when there is none). This is how
+   * a caller recovers from a register call whose answer was lost (a crash, a timeout).
+   */
+  lookup(request: LookupRequest): Promise<DeviceRef>;
   status(ref: DeviceRef): Promise<DeviceStatus>;
   rekey(ref: DeviceRef, request: RekeyRequest): Promise<Registration>;
   /** Turns sealed credentials into plain ones; plain ones are checked and returned as they are. */

@@ -32,6 +32,13 @@ export const registerRequestSchema: JsonSchema = {
   additionalProperties: false,
 };
 
+export const lookupRequestSchema: JsonSchema = {
+  type: 'object',
+  required: ['nodeId'],
+  properties: { nodeId: nonEmpty },
+  additionalProperties: false,
+};
+
 export const rekeyRequestSchema: JsonSchema = {
   type: 'object',
   properties: {

@@ -239,6 +239,7 @@ export class HuaweiSimulator {
     const credentials = `${PATHS.deviceCredentials}/`;
     const devices = `${PATHS.devices}/`;
     if (req.method === 'POST' && path === PATHS.deviceCredentials) return this.register(req, appId);
+    if (req.method === 'GET' && path === PATHS.devices) return this.deviceList(req, appId);
     if (path.startsWith(credentials)) {
       const deviceId = decodeURIComponent(path.slice(credentials.length));
       if (req.method === 'GET') return this.activation(deviceId, appId);
@@ -395,13 +396,26 @@ export class HuaweiSimulator {
     return { status: 200, headers: JSON_TYPE, body: { verifyCode: device.verifyCode, timeout: device.timeout } };
   }
 
+  /** Querying device information in batches: pageNo from 0, pageSize 1-250, oldest first. */
+  private deviceList(req: SimRequest, appId: string): SimReply {
+    const pageNo = Number(req.url.searchParams.get('pageNo') ?? 0);
+    const pageSize = Number(req.url.searchParams.get('pageSize') ?? 1);
+    if (!Number.isInteger(pageNo) || pageNo < 0 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 250) {
+      return businessError(400, '50400', 'The input is invalid.');
+    }
+    const all = [...this.liveDevices()].filter((d) => d.appId === appId);
+    const devices = all.slice(pageNo * pageSize, (pageNo + 1) * pageSize).map((d) => this.view(d));
+    return { status: 200, headers: JSON_TYPE, body: { totalCount: all.length, pageNo, pageSize, devices } };
+  }
+
   private deviceInfo(deviceId: string, appId: string): SimReply {
     const device = this.find(deviceId, appId);
     if (!device) return businessError(404, '100403', 'The device is not existed.');
+    return { status: 200, headers: JSON_TYPE, body: this.view(device) };
+  }
+
+  private view(device: SimDevice): Record<string, unknown> {
     return {
-      status: 200,
-      headers: JSON_TYPE,
-      body: {
         deviceId: device.deviceId,
         gatewayId: device.deviceId,
         nodeType: 'GATEWAY',
@@ -415,7 +429,6 @@ export class HuaweiSimulator {
           ...(device.deviceInfo ?? {}),
         },
         services: [],
-      },
     };
   }
 

@@ -14,6 +14,7 @@ export function capabilityScenarios(ctx: SuiteContext): void {
     const ref: DeviceRef = { deviceId: 'unclaimed-operation-check' };
     const calls: Record<(typeof OPERATIONS)[number], (p: ProvisioningProvider) => Promise<unknown>> = {
       register: (p) => p.register({ nodeId: ctx.nodeId() }),
+      lookup: (p) => p.lookup({ nodeId: ctx.nodeId() }),
       status: (p) => p.status(ref),
       rekey: (p) => p.rekey(ref, {}),
       decryptCredentials: (p) => p.decryptCredentials({ kind: 'psk', psk: '00000000', encoding: 'hex' }),

@@ -33,6 +33,11 @@ export function lifecycleScenarios(ctx: SuiteContext): void {
       expect(registration.credentials.kind === 'sealed', 'sealed credentials as the manifest declares').to.equal(ctx.capabilities.sealedCredentials);
     }, ctx.needsOperation('register'));
 
+    ctx.test('lookup', 'lookup: finds the device by the node id it was registered with', async () => {
+      const found = await ctx.provider.lookup({ nodeId: (registration as Registration).nodeId });
+      expect(found.deviceId).to.equal(ref().deviceId);
+    }, () => ctx.needsOperation('register', 'lookup')() ?? registered());
+
     ctx.test('decryptCredentials', 'decryptCredentials: yields credentials of a declared kind', async () => {
       credentials = await open(registration as Registration);
     }, () => ctx.needsOperation('register', 'decryptCredentials')() ?? registered());
@@ -89,6 +94,9 @@ export function lifecycleScenarios(ctx: SuiteContext): void {
       await ctx.provider.unregister(ref());
       if (ctx.capabilities.operations.status) await expectProvisioningError(ctx.provider.status(ref()), 'NOT_FOUND');
       await expectProvisioningError(ctx.provider.unregister(ref()), 'NOT_FOUND');
+      if (ctx.capabilities.operations.lookup) {
+        await expectProvisioningError(ctx.provider.lookup({ nodeId: (registration as Registration).nodeId }), 'NOT_FOUND');
+      }
     }, () => ctx.needsOperation('register', 'unregister')() ?? registered());
   });
 }
