@@ -18,6 +18,7 @@ export * from './plugins/plugin.js';
 export * from './plugins/plugin-loader.js';
 export * from './plugins/provisioner.js';
 export * from './plugins/secret-fields.js';
+export * from './plugins/env-references.js';
 export * from './plugins/simulator-hook.js';
 export * from './version.js';
 export * from './simulator/faults.js';

@@ -16,13 +16,20 @@ function configError(message: string, field?: string): ProvisioningError {
  * Loads a plugin by package name with dynamic `import()`, resolved from `resolveFrom`
  * (the application's directory, as ESLint and Babel resolve theirs).
  */
-export async function loadPlugin(packageName: string, resolveFrom: string = process.cwd()): Promise<ProvisioningPlugin> {
-  let url: string;
-  try {
-    url = pathToFileURL(createRequire(join(resolveFrom, '__provisio__.js')).resolve(packageName)).href;
-  } catch {
+export async function loadPlugin(packageName: string, resolveFrom: string | string[] = process.cwd()): Promise<ProvisioningPlugin> {
+  const roots = Array.isArray(resolveFrom) ? resolveFrom : [resolveFrom];
+  let url: string | undefined;
+  for (const root of roots) {
+    try {
+      url = pathToFileURL(createRequire(join(root, '__provisio__.js')).resolve(packageName)).href;
+      break;
+    } catch {
+      /* try the next root */
+    }
+  }
+  if (!url) {
     throw configError(
-      `Plugin package "${packageName}" is not installed (looked from ${resolveFrom}); install it with "npm install ${packageName}"`,
+      `Plugin package "${packageName}" is not installed (looked from ${roots.join(', ')}); install it with "npm install ${packageName}"`,
     );
   }
   const mod = (await import(url)) as Record<string, unknown>;

@@ -23,8 +23,8 @@ export interface ProvisionerConfig {
 }
 
 export interface ProvisionerOptions {
-  /** Where plugin packages are resolved from. Default: the current directory. */
-  resolveFrom?: string;
+  /** Where plugin packages are resolved from (first match wins). Default: the current directory. */
+  resolveFrom?: string | string[];
   /** Parent container (default: tsyringe's root). Each instance gets its own child. */
   container?: DependencyContainer;
   logger?: (event: HttpLogEvent) => void;

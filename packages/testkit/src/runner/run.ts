@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Mocha from 'mocha';
 import { loadPlugin } from '@provisio/core';
+
+export { resolveEnvReferences } from '@provisio/core';
 import { harnessFromPlugin } from '../plugin-harness.js';
 import { ConformanceReport } from '../report.js';
 import { runConformance } from '../suite.js';
@@ -55,20 +57,4 @@ export async function runConformanceCli(options: RunnerOptions): Promise<RunnerR
   writeFileSync(files.junit, report.toJUnit());
   out(`Reports: ${files.json}, ${files.junit}`);
   return { report, failures: Math.max(failures, report.failed), files };
-}
-
-/** Replaces `${NAME}` in every string of a JSON value with the environment variable NAME. */
-export function resolveEnvReferences(value: unknown, env: NodeJS.ProcessEnv = process.env): unknown {
-  if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
-      const found = env[name];
-      if (found === undefined) throw new Error(`environment variable ${name} is not set`);
-      return found;
-    });
-  }
-  if (Array.isArray(value)) return value.map((v) => resolveEnvReferences(v, env));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnvReferences(v, env)]));
-  }
-  return value;
 }

@@ -1,0 +1,193 @@
+import { chmod, open as openFile } from 'node:fs/promises';
+import {
+  isProvisioningError,
+  ProvisioningError,
+  type DeviceCredentials,
+  type ProvisioningProvider,
+  type RegisterRequest,
+  type Registration,
+} from '@provisio/core';
+import { DurableAppender } from './durable-file.js';
+import { readDevices, type InputRow } from './input-reader.js';
+import { loadResumeState, NOTHING_CREATED, type CredentialLine } from './journal.js';
+
+export interface BulkOptions {
+  provider: ProvisioningProvider;
+  input: string;
+  output: string;
+  journal?: string;
+  concurrency: number;
+  strict: boolean;
+  onProgress?: (p: BulkProgress) => void;
+  /** Set by a signal handler: stop taking rows, finish what is in flight. */
+  signal?: AbortSignal;
+}
+
+export interface BulkProgress {
+  processed: number;
+  registered: number;
+  recovered: number;
+  skipped: number;
+  invalid: number;
+  failed: number;
+}
+
+export interface BulkIssue {
+  line: number;
+  nodeId?: string;
+  code: string;
+  message: string;
+}
+
+export interface BulkSummary extends BulkProgress {
+  invalidRows: BulkIssue[];
+  failures: BulkIssue[];
+  stoppedEarly: boolean;
+  resumedRun: boolean;
+}
+
+/**
+ * Registers every device of the input with bounded concurrency. Before each call a `start`
+ * record is flushed to the journal; after it the credentials are flushed to the output (mode
+ * 0600) and then `done`. A re-run skips devices with credentials and, for a call whose answer
+ * was lost, looks the device up and re-issues its credentials instead of registering it twice.
+ */
+export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
+  const journalPath = options.journal ?? `${options.output}.journal`;
+  const state = await loadResumeState(journalPath, options.output);
+  // Create the credentials file 0600 before anything is written to it.
+  await (await openFile(options.output, 'a', 0o600)).close();
+  await chmod(options.output, 0o600);
+  const journal = await DurableAppender.open(journalPath);
+  const output = await DurableAppender.open(options.output);
+  await journal.append({ t: 'run', at: Date.now(), input: options.input });
+
+  const progress: BulkProgress = { processed: 0, registered: 0, recovered: 0, skipped: 0, invalid: 0, failed: 0 };
+  const invalidRows: BulkIssue[] = [];
+  const failures: BulkIssue[] = [];
+  const seenInInput = new Set<string>();
+  let stop = false;
+  const caps = options.provider.capabilities.operations;
+
+  const report = () => options.onProgress?.({ ...progress });
+
+  const invalid = async (row: InputRow, message: string, nodeId?: string) => {
+    progress.invalid++;
+    invalidRows.push({ line: row.line, nodeId, code: 'INVALID_INPUT', message });
+    await journal.append({ t: 'invalid', line: row.line, node: nodeId, message });
+    if (options.strict) stop = true;
+  };
+
+  const record = async (row: InputRow, nodeId: string, registration: Registration, credentials: DeviceCredentials | Registration['credentials'], recovered: boolean) => {
+    const line: CredentialLine = { line: row.line, nodeId, deviceId: registration.deviceId, credentials };
+    if (recovered) line.recovered = true;
+    await output.append(line);
+    await journal.append({ t: 'done', node: nodeId, deviceId: registration.deviceId });
+    state.done.add(nodeId);
+  };
+
+  /** A device whose earlier call may have reached the cloud: check before acting. */
+  const recover = async (row: InputRow, request: RegisterRequest): Promise<'registered' | 'recovered'> => {
+    if (!caps.lookup) {
+      await record(row, request.nodeId, ...(await registerOnce(request)), false);
+      return 'registered';
+    }
+    let ref;
+    try {
+      ref = await options.provider.lookup({ nodeId: request.nodeId });
+    } catch (error) {
+      if (isProvisioningError(error) && (error as ProvisioningError).code === 'NOT_FOUND') {
+        await record(row, request.nodeId, ...(await registerOnce(request)), false);
+        return 'registered';
+      }
+      throw error;
+    }
+    if (caps.status && (await options.provider.status(ref)).activated) {
+      throw new ProvisioningError({
+        code: 'ALREADY_EXISTS',
+        message: `${request.nodeId} exists and has already connected, so it is not a device this run created; left alone`,
+        retryable: false,
+      });
+    }
+    if (!caps.rekey) {
+      throw new ProvisioningError({
+        code: 'UNSUPPORTED',
+        message: `${request.nodeId} was registered by an interrupted run, and this provider cannot re-issue its credentials (no rekey)`,
+        retryable: false,
+      });
+    }
+    // The first answer is lost: issue fresh credentials for the same device (it never connected).
+    const rekeyed = await options.provider.rekey(ref, {});
+    const credentials = request.psk && rekeyed.credentials.kind === 'verification-code' ? { ...rekeyed.credentials, psk: request.psk } : rekeyed.credentials;
+    await record(row, request.nodeId, { ...rekeyed, nodeId: request.nodeId }, credentials, true);
+    return 'recovered';
+  };
+
+  const registerOnce = async (request: RegisterRequest): Promise<[Registration, Registration['credentials']]> => {
+    const registration = await options.provider.register(request);
+    return [registration, registration.credentials];
+  };
+
+  const handle = async (row: InputRow): Promise<void> => {
+    if (row.error || !row.request) return invalid(row, row.error ?? 'empty row');
+    const request = row.request;
+    const nodeId = typeof request.nodeId === 'string' ? request.nodeId : '';
+    if (!nodeId) return invalid(row, 'nodeId is required');
+    if (seenInInput.has(nodeId)) return invalid(row, `nodeId ${nodeId} appears earlier in the input`, nodeId);
+    seenInInput.add(nodeId);
+    if (state.done.has(nodeId)) {
+      progress.skipped++;
+      return;
+    }
+    const uncertain = state.uncertain.has(nodeId);
+    await journal.append({ t: 'start', node: nodeId, line: row.line, at: Date.now() });
+    try {
+      if (uncertain) {
+        const outcome = await recover(row, request);
+        progress[outcome]++;
+      } else {
+        await record(row, nodeId, ...(await registerOnce(request)), false);
+        progress.registered++;
+      }
+      state.uncertain.delete(nodeId);
+    } catch (error) {
+      const e = isProvisioningError(error)
+        ? (error as ProvisioningError)
+        : new ProvisioningError({ code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) });
+      if (e.code === 'INVALID_INPUT') {
+        await journal.append({ t: 'fail', node: nodeId, line: row.line, code: e.code, message: e.message, final: true });
+        return invalid(row, e.message, nodeId);
+      }
+      const final = NOTHING_CREATED.has(e.code);
+      await journal.append({ t: 'fail', node: nodeId, line: row.line, code: e.code, message: e.message, final });
+      progress.failed++;
+      failures.push({ line: row.line, nodeId, code: e.code, message: e.message });
+    }
+  };
+
+  const rows = readDevices(options.input);
+  let next = Promise.resolve();
+  /** Rows are handed out one at a time: the generator is not safe for concurrent next(). */
+  const take = async (): Promise<IteratorResult<InputRow>> => {
+    const result = next.then(() => rows.next());
+    next = result.then(() => undefined, () => undefined);
+    return result;
+  };
+  const worker = async () => {
+    for (;;) {
+      if (stop || options.signal?.aborted) return;
+      const { value, done } = await take();
+      if (done) return;
+      await handle(value);
+      progress.processed++;
+      report();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  } finally {
+    await journal.close();
+    await output.close();
+  }
+  return { ...progress, invalidRows, failures, stoppedEarly: stop || Boolean(options.signal?.aborted), resumedRun: state.runs > 0 };
+}

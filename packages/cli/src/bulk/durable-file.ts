@@ -1,0 +1,81 @@
+import { chmod, open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+
+/**
+ * An append-only file whose `append` resolves only once the line is on disk (fdatasync).
+ * Concurrent appends are committed together (group commit), so durability costs one sync per
+ * batch, not per line.
+ */
+export class DurableAppender {
+  private queue: Array<{ text: string; done: () => void; fail: (e: unknown) => void }> = [];
+  private flushing = false;
+
+  private constructor(private readonly handle: FileHandle) {}
+
+  /** Opens (creating with `mode`) and repairs a torn last line left by a crash. */
+  static async open(path: string, mode = 0o600): Promise<DurableAppender> {
+    await repairTornTail(path);
+    const handle = await open(path, 'a', mode);
+    await chmod(path, mode);
+    return new DurableAppender(handle);
+  }
+
+  append(record: unknown): Promise<void> {
+    return new Promise((done, fail) => {
+      this.queue.push({ text: `${JSON.stringify(record)}\n`, done, fail });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  async close(): Promise<void> {
+    while (this.flushing || this.queue.length) await new Promise((r) => setTimeout(r, 1));
+    await this.handle.close();
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0);
+      try {
+        await this.handle.write(batch.map((b) => b.text).join(''));
+        await this.handle.datasync();
+        for (const b of batch) b.done();
+      } catch (error) {
+        for (const b of batch) b.fail(error);
+      }
+    }
+    this.flushing = false;
+  }
+}
+
+/** Cuts a partial last line (a write interrupted by kill -9) so the next append starts clean. */
+async function repairTornTail(path: string): Promise<void> {
+  let content: Buffer;
+  try {
+    content = await readFile(path);
+  } catch {
+    return;
+  }
+  if (content.length === 0 || content[content.length - 1] === 0x0a) return;
+  const lastNewline = content.lastIndexOf(0x0a);
+  await truncate(path, lastNewline + 1);
+}
+
+/** Reads a JSONL file written by DurableAppender; a torn last line is ignored. */
+export async function readJsonLines<T>(path: string): Promise<T[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: T[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch {
+      /* torn tail */
+    }
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ProvisioningError } from '@provisio/core';
+import { runBulk } from '../bulk/bulk-run.js';
+import { countRows } from '../bulk/input-reader.js';
+import { progressReporter } from '../bulk/progress.js';
+import { outputFor, withInstance, type GlobalOptions } from '../context.js';
+import { EXIT } from '../output/exit-codes.js';
+import { table } from '../output/format.js';
+
+interface BulkCliOptions extends GlobalOptions {
+  instance: string;
+  input: string;
+  output: string;
+  journal?: string;
+  concurrency: string;
+  strict?: boolean;
+}
+
+export function registerBulkCommand(program: Command): { exitCode: number } {
+  const result = { exitCode: EXIT.OK as number };
+  program
+    .command('bulk')
+    .description('Register many devices from a CSV or JSONL file; safe to interrupt and re-run (it resumes)')
+    .requiredOption('-i, --instance <name>', 'configured instance')
+    .requiredOption('--input <file>', 'devices.csv (columns nodeId,productId,name,verifyCode,psk,validitySeconds,vendor) or devices.jsonl')
+    .requiredOption('--output <file>', 'credentials.jsonl to append to (created with mode 0600)')
+    .option('--journal <file>', 'journal file (default: <output>.journal)')
+    .option('--concurrency <n>', 'calls in flight at once (the instance rate limit still applies)', '8')
+    .option('--strict', 'stop at the first invalid row instead of skipping it')
+    .addHelpText(
+      'after',
+      '\nRe-running the same command after Ctrl-C or kill -9 resumes: devices with credentials are skipped, and a\n' +
+        'device whose answer was lost is looked up and given fresh credentials, never registered twice.\n\n' +
+        'Example:\n  $ provisio bulk -i huawei --input devices.csv --output credentials.jsonl --concurrency 16',
+    )
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<BulkCliOptions>();
+      const output = outputFor(o);
+      const concurrency = Number(o.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
+        throw new ProvisioningError({ code: 'INVALID_INPUT', message: '--concurrency must be an integer from 1 to 1024', field: 'concurrency', rule: 'cli', retryable: false });
+      }
+      const total = await countRows(resolve(o.input)).catch(() => {
+        throw new ProvisioningError({ code: 'INVALID_INPUT', message: `cannot read --input ${o.input}`, field: 'input', rule: 'cli', retryable: false });
+      });
+      const controller = new AbortController();
+      const onSignal = () => {
+        if (controller.signal.aborted) process.exit(130);
+        output.err('bulk: stopping after the calls in flight (Ctrl-C again to quit now; the journal keeps everything)');
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      const bar = output.json ? undefined : progressReporter(total);
+      try {
+        const summary = await withInstance(o, (provider) =>
+          runBulk({
+            provider,
+            input: resolve(o.input),
+            output: resolve(o.output),
+            journal: o.journal ? resolve(o.journal) : undefined,
+            concurrency,
+            strict: Boolean(o.strict),
+            signal: controller.signal,
+            onProgress: (p) => bar?.update(p),
+          }),
+        );
+        bar?.stop();
+        if (output.json) output.out(JSON.stringify(summary, null, 2));
+        else {
+          output.out(
+            `${summary.resumedRun ? 'Resumed. ' : ''}Registered ${summary.registered}, recovered ${summary.recovered}, ` +
+              `already done ${summary.skipped}, invalid ${summary.invalid}, failed ${summary.failed}.`,
+          );
+          if (summary.invalidRows.length) output.out(`\nInvalid rows (skipped${o.strict ? '; --strict stopped the run' : ''}):\n${table(summary.invalidRows.map((r) => ({ ...r })))}`);
+          if (summary.failures.length) output.out(`\nFailures:\n${table(summary.failures.map((r) => ({ ...r })))}`);
+        }
+        if (controller.signal.aborted) result.exitCode = 130;
+        else if (summary.failed > 0 || (o.strict && summary.invalid > 0)) result.exitCode = summary.invalid > 0 && summary.failed === 0 ? EXIT.INVALID_INPUT : EXIT.FAILURE;
+      } finally {
+        process.off('SIGINT', onSignal);
+      }
+    });
+  return result;
+}

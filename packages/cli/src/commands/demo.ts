@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { Provisioner } from '@provisio/core';
+import { BUILTIN_PLUGINS, CLI_ROOT, outputFor, type GlobalOptions } from '../context.js';
+import { runFleet, type StepResult } from '../demo/fleet-app.js';
+import { table } from '../output/format.js';
+import { startSimulators } from './simulate.js';
+
+const NODE_IDS = ['860000000000001', '860000000000002', '860000000000003'];
+
+/** Runs the demo: both simulators in-process, one provisioner, the same app code on both clouds. */
+export async function runDemo(): Promise<{ instances: string[]; results: Record<string, StepResult[]> }> {
+  const started = await startSimulators(BUILTIN_PLUGINS);
+  try {
+    const instances = Object.fromEntries(
+      started.map((s) => [s.providerId, { plugin: s.plugin, config: s.simulator.instanceConfig({ allowDestructiveRekey: true }) }]),
+    );
+    const provisioner = await Provisioner.create({ instances }, { resolveFrom: [process.cwd(), CLI_ROOT] });
+    try {
+      const results: Record<string, StepResult[]> = {};
+      await Promise.all(
+        started.map(async (s) => {
+          results[s.providerId] = await runFleet(provisioner.get(s.providerId), s.simulator.backend, NODE_IDS);
+        }),
+      );
+      return { instances: started.map((s) => s.providerId), results };
+    } finally {
+      await provisioner.close();
+    }
+  } finally {
+    await Promise.allSettled(started.map((s) => s.simulator.stop()));
+  }
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('Offline demo: the same application code provisions devices on the Huawei and Tencent simulators')
+    .addHelpText('after', '\nExample:\n  $ provisio demo        (or npm start at the repository root)')
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<GlobalOptions>();
+      const output = outputFor(o);
+      const { instances, results } = await runDemo();
+      if (output.json) {
+        output.out(JSON.stringify(results, null, 2));
+        return;
+      }
+      const steps = (results[instances[0] as string] ?? []).map((r, i) => ({
+        step: r.step,
+        ...Object.fromEntries(instances.map((name) => [name, results[name]?.[i]?.outcome ?? ''])),
+      }));
+      output.out(`provisio demo: one application, ${instances.length} clouds (local simulators on 127.0.0.1)\n`);
+      output.out(table(steps, ['step', ...instances]));
+    });
+}

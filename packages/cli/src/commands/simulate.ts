@@ -1,0 +1,97 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadPlugin, type RunningSimulator } from '@provisio/core';
+import { BUILTIN_PLUGINS, CLI_ROOT, outputFor, type GlobalOptions } from '../context.js';
+import { table } from '../output/format.js';
+
+export interface StartedSimulator {
+  plugin: string;
+  providerId: string;
+  simulator: RunningSimulator;
+}
+
+/** Starts the simulators of the given plugins (loaded by package name) on 127.0.0.1. */
+export async function startSimulators(plugins: readonly string[], ports: Record<string, number> = {}): Promise<StartedSimulator[]> {
+  const started: StartedSimulator[] = [];
+  try {
+    for (const name of plugins) {
+      const plugin = await loadPlugin(name, [process.cwd(), CLI_ROOT]);
+      if (!plugin.simulator) throw new Error(`${name} offers no simulator`);
+      started.push({ plugin: name, providerId: plugin.providerId, simulator: await plugin.simulator.start({ port: ports[plugin.providerId] }) });
+    }
+  } catch (error) {
+    await Promise.allSettled(started.map((s) => s.simulator.stop()));
+    throw error;
+  }
+  return started;
+}
+
+/**
+ * A configuration for started simulators with every secret replaced by a `${VAR}` reference,
+ * and the variables' values, so the config file itself holds no secret.
+ */
+export function configWithEnvReferences(started: StartedSimulator[]): { config: Record<string, unknown>; env: Record<string, string> } {
+  const env: Record<string, string> = {};
+  const instances: Record<string, unknown> = {};
+  for (const { plugin, providerId, simulator } of started) {
+    const secrets = simulator.secrets();
+    const swap = (value: unknown): unknown => {
+      if (typeof value === 'string') {
+        const index = secrets.indexOf(value);
+        if (index < 0) return value;
+        const name = `PROVISIO_${providerId.toUpperCase()}_SECRET${index === 0 ? '' : `_${index + 1}`}`;
+        env[name] = value;
+        return `\${${name}}`;
+      }
+      if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, swap(v)]));
+      return value;
+    };
+    instances[providerId] = { plugin, config: swap(simulator.instanceConfig()) };
+  }
+  return { config: { instances }, env };
+}
+
+/** Device-side control routes of the built-in simulators, for scripts and other languages. */
+const DEVICE_SIDE: Record<string, string> = {
+  huawei: 'POST /__sim/device-login {"nodeId","verifyCode"}; POST /__sim/devices/{deviceId}/connect|disconnect',
+  tencent: 'POST /__sim/device-connect {"productId","deviceName","psk"}; POST /__sim/devices/{productId}/{deviceName}/connect|disconnect',
+};
+
+export function registerSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description('Start the Huawei and Tencent simulators on 127.0.0.1 and print their endpoints and a ready configuration')
+    .option('--write-config <file>', 'write the configuration there (secrets as ${ENV} references)')
+    .option('--env-file <file>', 'write the secret values there (mode 0600)', 'provisio.env')
+    .option('--huawei-port <port>', 'port for the Huawei simulator (default: any free port)')
+    .option('--tencent-port <port>', 'port for the Tencent simulator (default: any free port)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ provisio simulate --write-config provisio.config.json\n  $ set -a; . ./provisio.env; set +a; provisio register -i huawei --node-id 860000000000001',
+    )
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<GlobalOptions & { writeConfig?: string; envFile: string; huaweiPort?: string; tencentPort?: string }>();
+      const output = outputFor(o);
+      const started = await startSimulators(BUILTIN_PLUGINS, { huawei: Number(o.huaweiPort ?? 0), tencent: Number(o.tencentPort ?? 0) });
+      const { config, env } = configWithEnvReferences(started);
+      const envFile = resolve(o.envFile);
+      writeFileSync(envFile, `${Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
+      const configFile = o.writeConfig ? resolve(o.writeConfig) : undefined;
+      if (configFile) writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
+      const endpoints = started.map((s) => ({ instance: s.providerId, plugin: s.plugin, url: s.simulator.url, deviceSide: DEVICE_SIDE[s.providerId] ?? '' }));
+      if (output.json) {
+        output.out(JSON.stringify({ ready: true, endpoints, config, configFile, envFile, env }));
+      } else {
+        output.out(`Simulators running (Ctrl-C to stop)\n${table(endpoints)}\n`);
+        output.out(`Configuration${configFile ? ` (written to ${configFile})` : ''}:\n${JSON.stringify(config, null, 2)}\n`);
+        output.out(`Secrets written to ${envFile} (mode 0600). Load them with:\n  set -a; . ${envFile}; set +a`);
+      }
+      await new Promise<void>((done) => {
+        const stop = () => done();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await Promise.allSettled(started.map((s) => s.simulator.stop()));
+    });
+}

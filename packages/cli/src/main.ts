@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { registerBulkCommand } from './commands/bulk.js';
+import { registerConformanceCommand } from './commands/conformance.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerOperationCommands } from './commands/operations.js';
+import { registerProvidersCommand } from './commands/providers.js';
+import { registerSimulateCommand } from './commands/simulate.js';
+import { consoleOutput, printError } from './output/format.js';
+import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './output/exit-codes.js';
+
+export function buildProgram(): { program: Command; exitCodes: Array<{ exitCode: number }> } {
+  const program = new Command('provisio')
+    .description('Provision IoT devices on any cloud through one interface')
+    .version('0.1.0')
+    .option('-c, --config <path>', 'configuration file (default: provisio.config.json)')
+    .option('--json', 'machine-readable output')
+    .showHelpAfterError()
+    .exitOverride()
+    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nExample:\n  $ provisio demo\n  $ provisio status -i huawei --device-id 5f0c...`);
+  registerOperationCommands(program);
+  registerProvidersCommand(program);
+  registerSimulateCommand(program);
+  const exitCodes = [registerBulkCommand(program), registerConformanceCommand(program)];
+  registerDemoCommand(program);
+  for (const command of program.commands) command.exitOverride();
+  return { program, exitCodes };
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const { program, exitCodes } = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return Math.max(EXIT.OK, ...exitCodes.map((c) => c.exitCode));
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0; usage mistakes are invalid input.
+      return error.exitCode === 0 ? EXIT.OK : EXIT.INVALID_INPUT;
+    }
+    printError(consoleOutput(argv.includes('--json')), error);
+    return exitCodeFor(error);
+  }
+}
