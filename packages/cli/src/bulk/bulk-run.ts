@@ -189,5 +189,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     await journal.close();
     await output.close();
   }
+  invalidRows.sort((a, b) => a.line - b.line);
+  failures.sort((a, b) => a.line - b.line);
   return { ...progress, invalidRows, failures, stoppedEarly: stop || Boolean(options.signal?.aborted), resumedRun: state.runs > 0 };
 }

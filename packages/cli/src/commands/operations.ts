@@ -125,6 +125,9 @@ export function registerOperationCommands(program: Command): void {
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<Opts>();
       let parsed: { credentials?: unknown; kind?: unknown };
+      if (o.input === '-' && process.stdin.isTTY) {
+        throw invalid('input', 'pipe the JSON of a register result into decrypt, or pass --input FILE');
+      }
       try {
         parsed = JSON.parse(readFileSync(o.input === '-' ? 0 : (o.input as string), 'utf8')) as typeof parsed;
       } catch (error) {

@@ -36,7 +36,14 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
+export interface SimulatorStartOptions {
+  port?: number;
+  host?: string;
+  /** The simulator's flow control, mirrored in `instanceConfig()`; false for none (bulk tests, benchmarks). */
+  rateLimit?: { limit: number; intervalMs: number } | false;
+}
+
 /** What a plugin's optional `simulator` field offers. */
 export interface SimulatorHook {
-  start(options?: { port?: number; host?: string }): Promise<RunningSimulator>;
+  start(options?: SimulatorStartOptions): Promise<RunningSimulator>;
 }

@@ -8,7 +8,8 @@ const RATE = { limit: 50, intervalMs: 1000 };
 /** Starts a Huawei simulator and says how to configure an instance and drive its devices. */
 export const huaweiSimulatorHook: SimulatorHook = {
   async start(options = {}): Promise<RunningSimulator> {
-    const simulator = await HuaweiSimulator.start({ host: options.host, port: options.port, flowControl: RATE });
+    const rate = options.rateLimit === undefined ? RATE : options.rateLimit;
+    const simulator = await HuaweiSimulator.start({ host: options.host, port: options.port, flowControl: rate });
     const app = simulator.apps[0] as { appId: string; secret: string };
     return {
       url: simulator.url,
@@ -17,7 +18,7 @@ export const huaweiSimulatorHook: SimulatorHook = {
           baseUrl: simulator.url,
           appId: app.appId,
           secret: overrides.invalidCredentials ? `wrong-${app.secret}` : app.secret,
-          rateLimit: RATE,
+          rateLimit: rate,
           // Generous backoff: other instances of the same app share the simulator's flow control.
           retry: { maxAttempts: overrides.maxAttempts ?? 5, baseDelayMs: 200, maxDelayMs: 2000 },
         };

@@ -22,6 +22,7 @@ export const tencentSimulatorHook: SimulatorHook = {
           gatewayUrl: simulator.url,
           cloudApi: { secretId: key.secretId, secretKey: `${wrong}${key.secretKey}`, endpoint: simulator.url },
           // Generous backoff: other instances of the same app share the simulator's flow control.
+          ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
           retry: { maxAttempts: overrides.maxAttempts ?? 5, baseDelayMs: 200, maxDelayMs: 2000 },
         };
         if (overrides.allowDestructiveRekey) config.rekey = { recreateActivatedDevices: true };

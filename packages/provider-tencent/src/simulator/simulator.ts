@@ -406,6 +406,9 @@ export class TencentSimulator {
   private control(req: SimRequest): SimReply | undefined {
     const path = req.url.pathname;
     if (req.method === 'GET' && path === '/__sim/stats') return { status: 200, body: { ...this.stats } };
+    if (req.method === 'GET' && path === '/__sim/devices') {
+      return { status: 200, body: this.listDevices().map(({ psk: _psk, key: _key, ...device }) => device) };
+    }
     if (req.method === 'POST' && path === '/__sim/clock') {
       const { skewSeconds } = JSON.parse(req.text || '{}') as { skewSeconds?: number };
       this.setClockSkew(Number(skewSeconds ?? 0));

@@ -1,0 +1,182 @@
+import { expect } from 'chai';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { provisio, startProvisio, tempDir } from './helpers.js';
+
+interface SimulateOutput {
+  ready: boolean;
+  endpoints: Array<{ instance: string; url: string }>;
+  configFile: string;
+  envFile: string;
+  env: Record<string, string>;
+  config: { instances: Record<string, { config: Record<string, unknown> }> };
+}
+
+const COMMANDS = ['register', 'lookup', 'status', 'rekey', 'decrypt', 'unregister', 'providers', 'simulate', 'bulk', 'conformance', 'demo'];
+
+describe('cli: help', function () {
+  this.timeout(30_000);
+
+  it('provisio --help lists every command and the exit codes', async () => {
+    const result = await provisio(['--help']);
+    expect(result.code).to.equal(0);
+    for (const command of COMMANDS) expect(result.stdout).to.include(command);
+    expect(result.stdout).to.include('Exit codes');
+  });
+
+  for (const command of COMMANDS) {
+    it(`provisio ${command} --help shows an example`, async () => {
+      const result = await provisio([command, '--help']);
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.include('Example:');
+    });
+  }
+
+  it('an unknown command or a missing option is a usage error (exit 2)', async () => {
+    expect((await provisio(['teleport'])).code).to.equal(2);
+    const missing = await provisio(['status']);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.include('--instance');
+  });
+});
+
+describe('cli: every subcommand against `provisio simulate`', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let sim: ChildProcess;
+  let info: SimulateOutput;
+  const run = (args: string[], extraEnv: Record<string, string> = {}) => provisio(args, { cwd: dir, env: { ...info.env, ...extraEnv } });
+  const json = async (args: string[]) => {
+    const result = await run([...args, '--json']);
+    expect(result.code, `${args.join(' ')}: ${result.stdout}${result.stderr}`).to.equal(0);
+    return JSON.parse(result.stdout) as Record<string, unknown>;
+  };
+
+  before(async () => {
+    dir = tempDir();
+    const started = await startProvisio(['simulate', '--write-config', 'provisio.config.json', '--json'], dir);
+    sim = started.child;
+    info = JSON.parse(started.firstLine) as SimulateOutput;
+  });
+  after(() => {
+    sim?.kill('SIGTERM');
+  });
+
+  it('simulate prints endpoints and writes a configuration whose secrets are ${ENV} references', async () => {
+    expect(info.ready).to.equal(true);
+    expect(info.endpoints.map((e) => e.instance)).to.deep.equal(['huawei', 'tencent']);
+    for (const e of info.endpoints) expect(e.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const text = JSON.stringify(info.config);
+    for (const secret of Object.values(info.env)) expect(text).to.not.include(secret);
+    expect(text).to.include('${PROVISIO_HUAWEI_SECRET}');
+  });
+
+  it('providers lists the installed plugins and the configured instances with capabilities', async () => {
+    const out = (await json(['providers'])) as { plugins: Array<{ plugin: string }>; instances: Array<{ name: string; capabilities: { operations: Record<string, boolean> } }> };
+    expect(out.plugins.map((p) => p.plugin)).to.include.members(['@provisio/provider-huawei', '@provisio/provider-tencent']);
+    expect(out.instances.map((i) => i.name)).to.deep.equal(['huawei', 'tencent']);
+    const table = await run(['providers']);
+    expect(table.stdout).to.include('Configured instances').and.include('register,lookup,status');
+  });
+
+  it('huawei: register, lookup, status, rekey, decrypt, unregister with --json shapes', async () => {
+    const registration = (await json(['register', '-i', 'huawei', '--node-id', 'cli-node-1', '--validity', '0'])) as {
+      deviceId: string;
+      nodeId: string;
+      credentials: { kind: string; verifyCode: string };
+    };
+    expect(registration).to.include({ nodeId: 'cli-node-1' });
+    expect(registration.credentials.kind).to.equal('verification-code');
+    expect(await json(['lookup', '-i', 'huawei', '--node-id', 'cli-node-1'])).to.deep.equal({ deviceId: registration.deviceId });
+    expect(await json(['status', '-i', 'huawei', '--device-id', registration.deviceId])).to.include({ activated: false, connectivity: 'offline' });
+    const rekeyed = (await json(['rekey', '-i', 'huawei', '--device-id', registration.deviceId, '--verify-code', 'NEWCODE1'])) as { credentials: { verifyCode: string } };
+    expect(rekeyed.credentials.verifyCode).to.equal('NEWCODE1');
+    const readable = await run(['status', '-i', 'huawei', '--device-id', registration.deviceId]);
+    expect(readable.stdout).to.match(/activated\s+false/).and.match(/connectivity\s+offline/);
+    const notJson = await provisio(['decrypt', '-i', 'huawei', '--json'], { cwd: dir, env: info.env, input: 'not json' });
+    expect(notJson.code).to.equal(2);
+    const plain = await provisio(['decrypt', '-i', 'huawei', '--json'], { cwd: dir, env: info.env, input: JSON.stringify(rekeyed) });
+    expect(JSON.parse(plain.stdout)).to.include({ kind: 'verification-code', verifyCode: 'NEWCODE1' });
+    expect(await json(['unregister', '-i', 'huawei', '--device-id', registration.deviceId])).to.deep.equal({ deviceId: registration.deviceId, deleted: true });
+  });
+
+  it('tencent: register returns sealed credentials that decrypt reads from a pipe', async () => {
+    const registration = await run(['register', '-i', 'tencent', '--node-id', 'cli_dev_1', '--json']);
+    expect(registration.code).to.equal(0);
+    expect((JSON.parse(registration.stdout) as { credentials: { kind: string } }).credentials.kind).to.equal('sealed');
+    const decrypted = await provisio(['decrypt', '-i', 'tencent', '--json'], { cwd: dir, env: info.env, input: registration.stdout });
+    expect(decrypted.code, decrypted.stderr).to.equal(0);
+    expect(JSON.parse(decrypted.stdout)).to.include({ kind: 'psk', encoding: 'base64' });
+  });
+
+  it('distinct exit codes: not found 4, authentication 3, invalid input 2, rate limited 5, other 1', async () => {
+    expect((await run(['status', '-i', 'huawei', '--device-id', 'no-such-device'])).code).to.equal(4);
+    const wrong = await run(['register', '-i', 'huawei', '--node-id', 'x1'], { PROVISIO_HUAWEI_SECRET: 'wrong-secret-value' });
+    expect(wrong.code).to.equal(3);
+    expect(wrong.stderr).to.include('AUTHENTICATION_FAILED').and.not.include('wrong-secret-value');
+    const badName = await run(['register', '-i', 'tencent', '--node-id', 'bad name!']);
+    expect(badName.code).to.equal(2);
+    expect(badName.stderr).to.include('request.nodeId');
+    const tencentUrl = info.endpoints.find((e) => e.instance === 'tencent')?.url as string;
+    await fetch(`${tencentUrl}/__sim/faults`, { method: 'POST', body: JSON.stringify({ kind: 'status', status: 429, times: 50, path: 'DescribeDevice' }) });
+    expect((await run(['status', '-i', 'tencent', '--device-id', `${String(info.config.instances.tencent?.config.productId)}/x`])).code).to.equal(5);
+    await fetch(`${tencentUrl}/__sim/faults`, { method: 'DELETE' });
+    await fetch(`${tencentUrl}/__sim/faults`, { method: 'POST', body: JSON.stringify({ kind: 'status', status: 503, times: 50, path: 'DescribeDevice' }) });
+    const unavailable = await run(['status', '-i', 'tencent', '--device-id', `${String(info.config.instances.tencent?.config.productId)}/x`, '--json']);
+    expect(unavailable.code).to.equal(1);
+    expect((JSON.parse(unavailable.stdout) as { error: { code: string } }).error.code).to.equal('UNAVAILABLE');
+    await fetch(`${tencentUrl}/__sim/faults`, { method: 'DELETE' });
+  });
+});
+
+describe('cli: configuration errors name the file, the field and the fix', function () {
+  this.timeout(30_000);
+
+  it('no configuration file', async () => {
+    const result = await provisio(['status', '-i', 'x', '--device-id', 'd'], { cwd: tempDir() });
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('provisio.config.json').and.include('provisio simulate --write-config');
+  });
+
+  it('a --config path that does not exist, and a file that is not JSON', async () => {
+    const dir = tempDir();
+    expect((await provisio(['status', '-i', 'x', '--device-id', 'd', '--config', 'nope.json'], { cwd: dir })).stderr).to.include('nope.json').and.include('--config');
+    writeFileSync(join(dir, 'provisio.config.json'), '{ "instances": ');
+    const bad = await provisio(['status', '-i', 'x', '--device-id', 'd'], { cwd: dir });
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.include('not valid JSON');
+  });
+
+  it('a missing environment variable, an unknown instance, an invalid plugin config', async () => {
+    const dir = tempDir();
+    const config = {
+      instances: {
+        hw: { plugin: '@provisio/provider-huawei', config: { baseUrl: 'https://127.0.0.1:1', appId: 'a', secret: '${NOT_SET_ANYWHERE}' } },
+      },
+    };
+    writeFileSync(join(dir, 'provisio.config.json'), JSON.stringify(config));
+    const env = await provisio(['status', '-i', 'hw', '--device-id', 'd'], { cwd: dir });
+    expect(env.code).to.equal(2);
+    expect(env.stderr).to.include('instances.hw.config.secret').and.include('NOT_SET_ANYWHERE').and.include('export');
+    const unknown = await provisio(['status', '-i', 'other', '--device-id', 'd'], { cwd: dir, env: { NOT_SET_ANYWHERE: 'x' } });
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.include('no instance "other"').and.include('hw');
+    writeFileSync(join(dir, 'provisio.config.json'), JSON.stringify({ instances: { hw: { plugin: '@provisio/provider-huawei', config: { appId: 'a', secret: 's' } } } }));
+    const invalid = await provisio(['status', '-i', 'hw', '--device-id', 'd'], { cwd: dir });
+    expect(invalid.code).to.equal(2);
+    expect(invalid.stderr).to.include('instances.hw.config.baseUrl');
+  });
+});
+
+describe('cli: demo', function () {
+  this.timeout(60_000);
+
+  it('runs the same application on both simulators and prints a side-by-side table', async () => {
+    const result = await provisio(['demo'], { cwd: tempDir() });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.match(/step\s+huawei\s+tencent/);
+    expect(result.stdout).to.match(/rekey while online\s+DEVICE_ONLINE\s+DEVICE_ONLINE/);
+    expect(result.stdout).to.match(/unregister\s+3\/3 deleted; status then NOT_FOUND\s+3\/3 deleted; status then NOT_FOUND/);
+  });
+});
