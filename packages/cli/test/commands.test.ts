@@ -66,7 +66,8 @@ describe('cli: every subcommand against `provisio simulate`', function () {
   it('simulate prints endpoints and writes a configuration whose secrets are ${ENV} references', async () => {
     expect(info.ready).to.equal(true);
     expect(info.endpoints.map((e) => e.instance)).to.deep.equal(['huawei', 'tencent']);
-    for (const e of info.endpoints) expect(e.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const e of info.endpoints) expect(e.url).to.match(/^https?:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.endpoints[0]?.url).to.match(/^https:/); // Huawei speaks mutual TLS, as the real platform
     const text = JSON.stringify(info.config);
     for (const secret of Object.values(info.env)) expect(text).to.not.include(secret);
     expect(text).to.include('${PROVISIO_HUAWEI_SECRET}');

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadPlugin, type RunningSimulator } from '@provisio/core';
+import { loadPlugin, type RunningSimulator, type SimulatorStartOptions } from '@provisio/core';
 import { BUILTIN_PLUGINS, CLI_ROOT, outputFor, type GlobalOptions } from '../context.js';
 import { table } from '../output/format.js';
 
@@ -12,13 +12,13 @@ export interface StartedSimulator {
 }
 
 /** Starts the simulators of the given plugins (loaded by package name) on 127.0.0.1. */
-export async function startSimulators(plugins: readonly string[], ports: Record<string, number> = {}): Promise<StartedSimulator[]> {
+export async function startSimulators(plugins: readonly string[], options: Record<string, SimulatorStartOptions> = {}): Promise<StartedSimulator[]> {
   const started: StartedSimulator[] = [];
   try {
     for (const name of plugins) {
       const plugin = await loadPlugin(name, [process.cwd(), CLI_ROOT]);
       if (!plugin.simulator) throw new Error(`${name} offers no simulator`);
-      started.push({ plugin: name, providerId: plugin.providerId, simulator: await plugin.simulator.start({ port: ports[plugin.providerId] }) });
+      started.push({ plugin: name, providerId: plugin.providerId, simulator: await plugin.simulator.start(options[plugin.providerId]) });
     }
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.simulator.stop()));
@@ -64,6 +64,8 @@ export function registerSimulateCommand(program: Command): void {
     .description('Start the Huawei and Tencent simulators on 127.0.0.1 and print their endpoints and a ready configuration')
     .option('--write-config <file>', 'write the configuration there (secrets as ${ENV} references)')
     .option('--env-file <file>', 'write the secret values there (mode 0600)', 'provisio.env')
+    .option('--tls-dir <dir>', 'where the Huawei simulator keeps its CA, server and client certificates', '.provisio/huawei-tls')
+    .option('--no-tls', 'serve Huawei over plain HTTP instead of mutual TLS')
     .option('--huawei-port <port>', 'port for the Huawei simulator (default: any free port)')
     .option('--tencent-port <port>', 'port for the Tencent simulator (default: any free port)')
     .addHelpText(
@@ -71,19 +73,28 @@ export function registerSimulateCommand(program: Command): void {
       '\nExample:\n  $ provisio simulate --write-config provisio.config.json\n  $ set -a; . ./provisio.env; set +a; provisio register -i huawei --node-id 860000000000001',
     )
     .action(async (_o, cmd: Command) => {
-      const o = cmd.optsWithGlobals<GlobalOptions & { writeConfig?: string; envFile: string; huaweiPort?: string; tencentPort?: string }>();
+      const o = cmd.optsWithGlobals<
+        GlobalOptions & { writeConfig?: string; envFile: string; huaweiPort?: string; tencentPort?: string; tls: boolean; tlsDir: string }
+      >();
       const output = outputFor(o);
-      const started = await startSimulators(BUILTIN_PLUGINS, { huawei: Number(o.huaweiPort ?? 0), tencent: Number(o.tencentPort ?? 0) });
+      const started = await startSimulators(BUILTIN_PLUGINS, {
+        huawei: { port: Number(o.huaweiPort ?? 0), tls: o.tls ? { dir: resolve(o.tlsDir), requireClientCert: true } : undefined },
+        tencent: { port: Number(o.tencentPort ?? 0) },
+      });
       const { config, env } = configWithEnvReferences(started);
       const envFile = resolve(o.envFile);
       writeFileSync(envFile, `${Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
       const configFile = o.writeConfig ? resolve(o.writeConfig) : undefined;
       if (configFile) writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
       const endpoints = started.map((s) => ({ instance: s.providerId, plugin: s.plugin, url: s.simulator.url, deviceSide: DEVICE_SIDE[s.providerId] ?? '' }));
+      const files = Object.fromEntries(started.filter((s) => s.simulator.files).map((s) => [s.providerId, s.simulator.files]));
       if (output.json) {
-        output.out(JSON.stringify({ ready: true, endpoints, config, configFile, envFile, env }));
+        output.out(JSON.stringify({ ready: true, endpoints, files, config, configFile, envFile, env }));
       } else {
         output.out(`Simulators running (Ctrl-C to stop)\n${table(endpoints)}\n`);
+        for (const [instance, paths] of Object.entries(files)) {
+          output.out(`${instance} TLS files (hand them to any HTTPS client, e.g. the vendor SDK):\n${table(Object.entries(paths ?? {}).map(([file, path]) => ({ file, path })))}\n`);
+        }
         output.out(`Configuration${configFile ? ` (written to ${configFile})` : ''}:\n${JSON.stringify(config, null, 2)}\n`);
         output.out(`Secrets written to ${envFile} (mode 0600). Load them with:\n  set -a; . ${envFile}; set +a`);
       }

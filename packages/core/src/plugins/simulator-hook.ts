@@ -32,6 +32,8 @@ export interface RunningSimulator {
   instanceConfig(overrides?: ConfigOverrides): Record<string, unknown>;
   /** Every secret in `instanceConfig()` (the suite checks none leaks). */
   secrets(): string[];
+  /** Files a client outside the process needs (certificates), by name. */
+  files?: Record<string, string>;
   backend: DeviceBackend;
   stop(): Promise<void>;
 }
@@ -41,6 +43,11 @@ export interface SimulatorStartOptions {
   host?: string;
   /** The simulator's flow control, mirrored in `instanceConfig()`; false for none (bulk tests, benchmarks). */
   rateLimit?: { limit: number; intervalMs: number } | false;
+  /**
+   * Serve HTTPS with a CA, server and client certificates loaded from (or created in) `dir`;
+   * `requireClientCert` makes it mutual TLS. Simulators of plain-HTTP clouds ignore it.
+   */
+  tls?: { dir: string; requireClientCert?: boolean };
 }
 
 /** What a plugin's optional `simulator` field offers. */

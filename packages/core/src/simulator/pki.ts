@@ -1,5 +1,8 @@
 // A throw-away PKI for simulators and tests: a CA, a server certificate and a client
 // certificate, made fresh at run time (no private key is ever committed).
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type forgeTypes from 'node-forge';
 
 type Forge = typeof forgeTypes;
@@ -43,7 +46,12 @@ export async function createTestPki(
   pfxPassphrase = 'provisio-simulator',
 ): Promise<TestPki> {
   const forge = ((await import('node-forge')) as unknown as { default: Forge }).default;
-  const keyPair = () => forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
+  // node:crypto makes the keys natively (milliseconds); node-forge only builds and signs certificates.
+  const keyPair = (): forgeTypes.pki.rsa.KeyPair => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()) as forgeTypes.pki.rsa.PrivateKey;
+    return { privateKey: key, publicKey: forge.pki.setRsaPublicKey(key.n, key.e) };
+  };
   const caKeys = keyPair();
   const ca = certificate(forge, 'provisio test CA', caKeys, { key: caKeys.privateKey }, [
     { name: 'basicConstraints', cA: true },
@@ -76,4 +84,63 @@ export async function createTestPki(
     clientPfx: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary'),
     pfxPassphrase,
   };
+}
+
+/** Where a simulator's TLS material lives on disk, for clients outside the process. */
+export interface PkiFiles {
+  dir: string;
+  caCert: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+  /** PKCS#12 bundle of the client certificate, key and CA. */
+  clientPfx: string;
+  /** Passphrase of clientPfx. */
+  pfxPassphrase: string;
+}
+
+const FILES = {
+  caCert: 'ca.pem',
+  serverCert: 'server-cert.pem',
+  serverKey: 'server-key.pem',
+  clientCert: 'client-cert.pem',
+  clientKey: 'client-key.pem',
+  clientPfx: 'client.p12',
+} as const;
+
+/**
+ * Loads the PKI in `dir`, or creates it there (a CA, a server certificate for localhost and
+ * 127.0.0.1, a client certificate as PEM and PKCS#12). Keys are written with mode 0600.
+ */
+export async function loadOrCreatePki(dir: string, pfxPassphrase = 'provisio-simulator'): Promise<{ pki: TestPki; files: PkiFiles }> {
+  const paths = Object.fromEntries(Object.entries(FILES).map(([k, f]) => [k, join(dir, f)])) as Record<keyof typeof FILES, string>;
+  const files: PkiFiles = { dir, ...paths, pfxPassphrase };
+  const passphraseFile = join(dir, 'client.p12.passphrase');
+  if (Object.values(paths).every((p) => existsSync(p)) && existsSync(passphraseFile)) {
+    files.pfxPassphrase = readFileSync(passphraseFile, 'utf8').trim();
+    const read = (p: string) => readFileSync(p, 'utf8');
+    return {
+      files,
+      pki: {
+        caCert: read(paths.caCert),
+        serverCert: read(paths.serverCert),
+        serverKey: read(paths.serverKey),
+        clientCert: read(paths.clientCert),
+        clientKey: read(paths.clientKey),
+        clientPfx: readFileSync(paths.clientPfx),
+        pfxPassphrase: files.pfxPassphrase,
+      },
+    };
+  }
+  const pki = await createTestPki({ dns: ['localhost'], ip: ['127.0.0.1'] }, pfxPassphrase);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(paths.caCert, pki.caCert);
+  writeFileSync(paths.serverCert, pki.serverCert);
+  writeFileSync(paths.serverKey, pki.serverKey, { mode: 0o600 });
+  writeFileSync(paths.clientCert, pki.clientCert);
+  writeFileSync(paths.clientKey, pki.clientKey, { mode: 0o600 });
+  writeFileSync(paths.clientPfx, pki.clientPfx, { mode: 0o600 });
+  writeFileSync(passphraseFile, `${pfxPassphrase}\n`, { mode: 0o600 });
+  return { pki, files };
 }

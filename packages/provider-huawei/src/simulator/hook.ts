@@ -1,5 +1,6 @@
-import type { ConfigOverrides, RunningSimulator, SimulatorHook } from '@provisio/core';
+import { loadOrCreatePki, type ConfigOverrides, type PkiFiles, type RunningSimulator, type SimulatorHook, type TlsOptions } from '@provisio/core';
 import type { HuaweiConfig } from '../config.js';
+import { join } from 'node:path';
 import { HuaweiSimulator } from './simulator.js';
 
 /** Flow control of the ready-made simulator: brisk enough for demos and the conformance suite. */
@@ -9,7 +10,28 @@ const RATE = { limit: 50, intervalMs: 1000 };
 export const huaweiSimulatorHook: SimulatorHook = {
   async start(options = {}): Promise<RunningSimulator> {
     const rate = options.rateLimit === undefined ? RATE : options.rateLimit;
-    const simulator = await HuaweiSimulator.start({ host: options.host, port: options.port, flowControl: rate });
+    // TLS mode, as the real platform (HTTPS only): the CA, server and client certificates on disk.
+    let files: PkiFiles | undefined;
+    let tls: TlsOptions | undefined;
+    let simTls;
+    if (options.tls) {
+      const loaded = await loadOrCreatePki(options.tls.dir);
+      files = loaded.files;
+      simTls = {
+        key: loaded.pki.serverKey,
+        cert: loaded.pki.serverCert,
+        ca: loaded.pki.caCert,
+        requestCert: true,
+        rejectUnauthorized: options.tls.requireClientCert ?? true,
+      };
+      tls = { caFile: files.caCert, pfxFile: files.clientPfx, passphrase: files.pfxPassphrase };
+    }
+    const simulator = await HuaweiSimulator.start({
+      host: options.host,
+      port: options.port,
+      flowControl: rate,
+      tls: simTls,
+    });
     const app = simulator.apps[0] as { appId: string; secret: string };
     return {
       url: simulator.url,
@@ -19,13 +41,17 @@ export const huaweiSimulatorHook: SimulatorHook = {
           appId: app.appId,
           secret: overrides.invalidCredentials ? `wrong-${app.secret}` : app.secret,
           rateLimit: rate,
+          ...(tls ? { tls } : {}),
           // Generous backoff: other instances of the same app share the simulator's flow control.
           retry: { maxAttempts: overrides.maxAttempts ?? 5, baseDelayMs: 200, maxDelayMs: 2000 },
         };
         if (overrides.timeoutMs !== undefined) config.timeoutMs = overrides.timeoutMs;
         return config as unknown as Record<string, unknown>;
       },
-      secrets: () => [app.secret],
+      secrets: () => [app.secret, ...(files ? [files.pfxPassphrase] : [])],
+      files: files
+        ? { ca: files.caCert, clientCert: files.clientCert, clientKey: files.clientKey, clientPkcs12: files.clientPfx, pkcs12Passphrase: join(files.dir, 'client.p12.passphrase') }
+        : undefined,
       backend: {
         async connect(registration, credentials) {
           if (credentials.kind !== 'verification-code') throw new Error(`a Huawei device cannot connect with ${credentials.kind} credentials`);

@@ -29,7 +29,8 @@ export function utcDate(timestamp: number): string {
 }
 
 export function tc3CanonicalRequest(input: Tc3Input): string {
-  const headers = `content-type:${input.contentType.trim().toLowerCase()}\nhost:${input.host.trim().toLowerCase()}\n`;
+  // The content type exactly as sent (the official SDK does not lowercase it); host names are case-blind.
+  const headers = `content-type:${input.contentType.trim()}\nhost:${input.host.trim().toLowerCase()}\n`;
   return [input.method.toUpperCase(), input.path ?? '/', input.query ?? '', headers, 'content-type;host', sha256Hex(input.payload)].join('\n');
 }
 

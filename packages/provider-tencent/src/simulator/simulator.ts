@@ -302,23 +302,33 @@ export class TencentSimulator {
       return apiError('AuthFailure.SignatureFailure', 'The credential scope or signed headers are wrong.');
     }
     const query = req.url.search.slice(1);
-    const valid = hostCandidates(req.headers.host).some((host) =>
-      safeEqual(
-        tc3Signature({
-          secretId: auth.secretId,
-          secretKey: key.secretKey,
-          service: auth.service,
-          host,
-          method: req.method,
-          query: req.method === 'GET' ? query : '',
-          contentType: String(req.headers['content-type'] ?? ''),
-          payload: req.body,
-          timestamp,
-        }),
-        auth.signature,
-      ),
-    );
-    if (!valid || auth.service !== 'iotexplorer') {
+    const sentType = String(req.headers['content-type'] ?? '');
+    // Accept what real clients sign: the Host as received or without its port, the content type
+    // as sent or lowercased, and a service named iotexplorer or after the host's first label
+    // (the official SDK derives it from its endpoint setting).
+    const hosts = hostCandidates(req.headers.host);
+    const services = new Set(['iotexplorer', ...hosts.map((h) => h.split('.')[0] ?? '')]);
+    const valid =
+      services.has(auth.service) &&
+      hosts.some((host) =>
+        [...new Set([sentType, sentType.toLowerCase()])].some((contentType) =>
+          safeEqual(
+            tc3Signature({
+              secretId: auth.secretId,
+              secretKey: key.secretKey,
+              service: auth.service,
+              host,
+              method: req.method,
+              query: req.method === 'GET' ? query : '',
+              contentType,
+              payload: req.body,
+              timestamp,
+            }),
+            auth.signature,
+          ),
+        ),
+      );
+    if (!valid) {
       this.stats.signatureFailures++;
       return apiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
     }
