@@ -81,8 +81,9 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const record = async (row: InputRow, nodeId: string, registration: Registration, credentials: DeviceCredentials | Registration['credentials'], recovered: boolean) => {
     const line: CredentialLine = { line: row.line, nodeId, deviceId: registration.deviceId, credentials };
     if (recovered) line.recovered = true;
+    // The credentials line is the durable "after" record; `done` only speeds up the next resume.
     await output.append(line);
-    await journal.append({ t: 'done', node: nodeId, deviceId: registration.deviceId });
+    journal.appendLater({ t: 'done', node: nodeId, deviceId: registration.deviceId });
     state.done.add(nodeId);
   };
 

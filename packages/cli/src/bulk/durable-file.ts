@@ -26,6 +26,14 @@ export class DurableAppender {
     });
   }
 
+  /**
+   * Appends without waiting for the disk: the record goes out with the next batch. For records
+   * that only save work on resume (losing one to a crash costs a re-check, never data).
+   */
+  appendLater(record: unknown): void {
+    this.append(record).catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     while (this.flushing || this.queue.length) await new Promise((r) => setTimeout(r, 1));
     await this.handle.close();

@@ -1,5 +1,6 @@
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import type { AxiosInstance, AxiosStatic } from 'axios';
 import type http from 'node:http';
+import { createRequire } from 'node:module';
 import type https from 'node:https';
 import { ProvisioningError } from '../errors/provisioning-error.js';
 import { Redactor } from '../errors/redactor.js';
@@ -105,6 +106,17 @@ export interface HttpClientOptions {
   jsonContentType?: string;
 }
 
+/**
+ * axios is loaded on the first request, from its single-file CommonJS build: importing it
+ * eagerly (its ESM source is ~80 modules) would double the start-up time of every program
+ * that only builds a provisioner or prints --help.
+ */
+let axiosStatic: AxiosStatic | undefined;
+function loadAxios(): AxiosStatic {
+  axiosStatic ??= createRequire(import.meta.url)('axios') as AxiosStatic;
+  return axiosStatic;
+}
+
 /** Transport failures that prove the request never reached the server: always safe to retry. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
@@ -117,7 +129,7 @@ export class HttpClient {
   readonly provider: string;
   readonly redactor: Redactor;
   readonly limiter: RateLimiter | undefined;
-  private readonly axios: AxiosInstance;
+  private axiosInstance: AxiosInstance | undefined;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly retry: Required<RetryOptions>;
   private readonly baseURL: URL;
@@ -132,7 +144,10 @@ export class HttpClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
     this.agents = createAgents(options.tls, options.agent);
-    this.axios = axios.create({
+  }
+
+  private get axios(): AxiosInstance {
+    this.axiosInstance ??= loadAxios().create({
       httpAgent: this.agents.http,
       httpsAgent: this.agents.https,
       maxRedirects: 0,
@@ -142,6 +157,7 @@ export class HttpClient {
       validateStatus: () => true,
       decompress: true,
     });
+    return this.axiosInstance;
   }
 
   /** Sends a request; resolves only with a success answer, otherwise throws a ProvisioningError. */
@@ -237,7 +253,7 @@ export class HttpClient {
   }
 
   private transportError(thrown: unknown, prepared: PreparedRequest): { error: ProvisioningError } {
-    const code = thrown instanceof AxiosError ? (thrown.code ?? '') : '';
+    const code = (thrown as { isAxiosError?: boolean; code?: string })?.isAxiosError ? ((thrown as { code?: string }).code ?? '') : '';
     const causeCode = (thrown as { cause?: { code?: string } })?.cause?.code ?? '';
     const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || causeCode === 'ETIMEDOUT';
     const tlsFailure = /CERT|SSL|TLS|SELF_SIGNED|ERR_TLS|HOSTNAME|ALTNAME/i.test(`${code} ${causeCode}`);

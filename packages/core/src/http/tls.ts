@@ -74,7 +74,8 @@ export function createAgents(options: TlsOptions = {}, agent: AgentOptions = {})
   let secure: https.AgentOptions;
   try {
     secure = httpsOptions(options);
-    tls.createSecureContext(secure);
+    // Only when there is material to check: an empty context still loads the root store (~20 ms).
+    if (secure.ca || secure.cert || secure.key || secure.pfx) tls.createSecureContext(secure);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ProvisioningError({

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import semver from 'semver';
+import satisfies from 'semver/functions/satisfies.js';
+import validRange from 'semver/ranges/valid.js';
 import { ProvisioningError } from '../errors/provisioning-error.js';
 import { checkSchema } from '../validation/validator.js';
 import { CORE_API_VERSION } from '../version.js';
@@ -53,7 +54,7 @@ export function checkPlugin(candidate: unknown, source: string): ProvisioningPlu
       `"${source}" is not a provisio plugin: it must export (as default or "provisioPlugin") an object with name, version, providerId, coreApi, configSchema and register()`,
     );
   }
-  if (!semver.validRange(plugin.coreApi) || !semver.satisfies(CORE_API_VERSION, plugin.coreApi)) {
+  if (!validRange(plugin.coreApi) || !satisfies(CORE_API_VERSION, plugin.coreApi)) {
     throw configError(
       `Plugin "${plugin.name}" supports provisio core API "${plugin.coreApi}", but this core implements ${CORE_API_VERSION}; install a version of the plugin built for it`,
     );

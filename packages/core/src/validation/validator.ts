@@ -35,6 +35,21 @@ export function assertValid<T>(schema: JsonSchema, value: unknown, context: Vali
   throw validationError(first, context);
 }
 
+/** Checks a schema document against the JSON Schema 2020-12 meta-schema (slow: tests and tools). */
+export function assertSchemaDocument(schema: JsonSchema, subject = 'schema'): void {
+  const checker = new Ajv2020({ strict: true, allowUnionTypes: true, discriminator: true });
+  if (!checker.validateSchema(schema)) {
+    const first = (checker.errors ?? [])[0];
+    throw new ProvisioningError({
+      code: 'INVALID_INPUT',
+      message: `${subject} is not a valid JSON Schema 2020-12 document: ${first?.instancePath || '(root)'} ${first?.message ?? ''}`.trim(),
+      field: subject,
+      rule: 'schema',
+      retryable: false,
+    });
+  }
+}
+
 /** Compiles a schema early (at plugin load), so a broken schema fails at start, not mid-run. */
 export function checkSchema(schema: JsonSchema): void {
   compile(schema);

@@ -97,6 +97,8 @@ export class HuaweiSimulator {
   private readonly server: SimServer;
   private readonly sessions = new Map<string, AppSession>();
   private readonly devices = new Map<string, SimDevice>();
+  /** appId + nodeId -> deviceId, so a duplicate check does not scan every device. */
+  private readonly byNode = new Map<string, string>();
   private readonly flow: SlidingWindowCounter | undefined;
   private readonly now: () => number;
 
@@ -147,8 +149,8 @@ export class HuaweiSimulator {
 
   /** A device connects the way a real one does: with its node id and verification code. */
   connectWithCode(nodeId: string, verifyCode: string): string {
-    const device = [...this.liveDevices()].find((d) => d.nodeId === nodeId);
-    if (!device || device.verifyCode !== verifyCode) throw new Error('verification failed');
+    const device = [...this.liveDevices()].find((d) => d.nodeId === nodeId && d.verifyCode === verifyCode);
+    if (!device) throw new Error('verification failed');
     this.connect(device.deviceId);
     return device.deviceId;
   }
@@ -188,22 +190,36 @@ export class HuaweiSimulator {
   // ---- wire ---------------------------------------------------------------------------
 
   private *liveDevices(): Iterable<SimDevice> {
-    const now = this.now();
-    for (const device of this.devices.values()) {
-      // A registration not activated within its validity period disappears (0 = never).
-      if (!device.activated && device.timeout > 0 && now > device.issuedAt + device.timeout * 1000) {
-        this.devices.delete(device.deviceId);
-        continue;
-      }
-      yield device;
+    for (const device of [...this.devices.values()]) {
+      if (this.expired(device)) this.forget(device);
+      else yield device;
     }
   }
 
+  /** A registration not activated within its validity period disappears (0 = never). */
+  private expired(device: SimDevice): boolean {
+    return !device.activated && device.timeout > 0 && this.now() > device.issuedAt + device.timeout * 1000;
+  }
+
+  private forget(device: SimDevice): void {
+    this.devices.delete(device.deviceId);
+    if (this.byNode.get(`${device.appId}\u0000${device.nodeId}`) === device.deviceId) this.byNode.delete(`${device.appId}\u0000${device.nodeId}`);
+    this.stats.devices = this.devices.size;
+  }
+
   private find(deviceId: string, appId?: string): SimDevice | undefined {
-    for (const device of this.liveDevices()) {
-      if (device.deviceId === deviceId && (!appId || device.appId === appId)) return device;
+    const device = this.devices.get(deviceId);
+    if (!device || (appId && device.appId !== appId)) return undefined;
+    if (this.expired(device)) {
+      this.forget(device);
+      return undefined;
     }
-    return undefined;
+    return device;
+  }
+
+  private findByNode(appId: string, nodeId: string): SimDevice | undefined {
+    const id = this.byNode.get(`${appId}\u0000${nodeId}`);
+    return id ? this.find(id, appId) : undefined;
   }
 
   private mustFind(deviceId: string): SimDevice {
@@ -334,9 +350,8 @@ export class HuaweiSimulator {
     if (productId && this.options.products && !this.options.products.includes(productId)) {
       return businessError(403, '600002', 'The product not existed.');
     }
-    const live = [...this.liveDevices()].filter((d) => d.appId === appId);
-    if (live.some((d) => d.nodeId === nodeId)) return businessError(400, '100426', 'The nodeId is duplicated.');
-    if (this.options.maxDevices !== undefined && live.length >= this.options.maxDevices) {
+    if (this.findByNode(appId, nodeId)) return businessError(400, '100426', 'The nodeId is duplicated.');
+    if (this.options.maxDevices !== undefined && [...this.liveDevices()].filter((d) => d.appId === appId).length >= this.options.maxDevices) {
       return businessError(500, '100412', 'The amount of device has reached the limit.');
     }
     const now = this.now();
@@ -358,6 +373,7 @@ export class HuaweiSimulator {
       lastModifiedTime: timestamp(now),
     };
     this.devices.set(device.deviceId, device);
+    this.byNode.set(`${appId}\u0000${nodeId}`, device.deviceId);
     this.stats.devices = this.devices.size;
     return {
       status: 200,
@@ -385,9 +401,10 @@ export class HuaweiSimulator {
     const timeout = b.timeout ?? this.options.defaultTimeout ?? 180;
     if (!Number.isInteger(timeout) || (timeout as number) < 0) return businessError(400, '50400', 'The input is invalid.');
     if (typeof b.nodeId === 'string' && b.nodeId !== device.nodeId) {
-      const clash = [...this.liveDevices()].some((d) => d.appId === appId && d.nodeId === b.nodeId);
-      if (clash) return businessError(400, '100426', 'The nodeId is duplicated.');
+      if (this.findByNode(appId, b.nodeId)) return businessError(400, '100426', 'The nodeId is duplicated.');
+      this.byNode.delete(`${appId}\u0000${device.nodeId}`);
       device.nodeId = b.nodeId;
+      this.byNode.set(`${appId}\u0000${device.nodeId}`, device.deviceId);
     }
     device.verifyCode = typeof b.verifyCode === 'string' ? b.verifyCode : randomBytes(8).toString('hex').toUpperCase();
     device.timeout = timeout as number;
@@ -435,8 +452,7 @@ export class HuaweiSimulator {
   private remove(deviceId: string, appId: string): SimReply {
     const device = this.find(deviceId, appId);
     if (!device) return businessError(404, '100403', 'The device is not existed.');
-    this.devices.delete(deviceId);
-    this.stats.devices = this.devices.size;
+    this.forget(device);
     return { status: 204 }; // no body, no Content-Type: the vendor SDK throws on a 200 with a body
   }
 
