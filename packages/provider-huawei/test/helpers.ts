@@ -1,5 +1,4 @@
-import { Provisioner, ProvisioningError, type ProvisioningProvider } from '@provisio/core';
-import { expect } from 'chai';
+import { Provisioner, type ProvisioningProvider } from '@provisio/core';
 import huaweiPlugin, { HuaweiSimulator, type HuaweiConfig, type HuaweiProvider, type HuaweiSimulatorOptions } from '../src/index.js';
 
 export interface Rig {
@@ -38,14 +37,6 @@ export async function rig(
   };
 }
 
-export async function failure(promise: Promise<unknown>): Promise<ProvisioningError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error, String(error)).to.be.instanceOf(ProvisioningError);
-    return error as ProvisioningError;
-  }
-  throw new Error('expected the call to fail');
-}
-
+/** Awaits a call that must fail with a ProvisioningError and returns it (the testkit's helper). */
+export { expectProvisioningError as failure } from '@provisio/testkit';
 export type { ProvisioningProvider };

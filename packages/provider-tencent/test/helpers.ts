@@ -1,5 +1,4 @@
-import { expect } from 'chai';
-import { Provisioner, ProvisioningError } from '@provisio/core';
+import { Provisioner } from '@provisio/core';
 import tencentPlugin, { TencentSimulator, type TencentConfig, type TencentProvider, type TencentSimulatorOptions } from '../src/index.js';
 
 export interface Rig {
@@ -46,12 +45,5 @@ export async function rig(simOptions: TencentSimulatorOptions = {}, override: Pa
   };
 }
 
-export async function failure(promise: Promise<unknown>): Promise<ProvisioningError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error, String(error)).to.be.instanceOf(ProvisioningError);
-    return error as ProvisioningError;
-  }
-  throw new Error('expected the call to fail');
-}
+/** Awaits a call that must fail with a ProvisioningError and returns it (the testkit's helper). */
+export { expectProvisioningError as failure } from '@provisio/testkit';

@@ -15,6 +15,8 @@ export interface Harness {
   createProvider(overrides?: ConfigOverrides): Promise<ProvisioningProvider>;
   /** The device side and fault injection; undefined in live mode (device steps are skipped). */
   backend?(): DeviceBackend | undefined;
+  /** The plugin's config schema, checked against the JSON Schema 2020-12 meta-schema. */
+  configSchema?(): Record<string, unknown> | undefined;
   /** Configured secrets that must never appear in an error. */
   secrets(): string[];
   /** A device identifier valid on this cloud; unique per call. Default `conf-<run>-<n>`. */

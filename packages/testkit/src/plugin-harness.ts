@@ -78,6 +78,7 @@ export function harnessFromPlugin(source: ProvisioningPlugin | string, options: 
       return provisioner.get(name);
     },
     backend: () => simulator?.backend,
+    configSchema: () => plugin?.configSchema,
     secrets: () => (simulator ? simulator.secrets() : collectSecrets(plugin?.configSchema, options.live?.config)),
   };
 }

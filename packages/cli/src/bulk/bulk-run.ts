@@ -48,8 +48,8 @@ export interface BulkSummary extends BulkProgress {
 
 /**
  * Registers every device of the input with bounded concurrency. Before each call a `start`
- * record is flushed to the journal; after it the credentials are flushed to the output (mode
- * 0600) and then `done`. A re-run skips devices with credentials and, for a call whose answer
+ * record is flushed to the journal; after it a `done` record with the credentials is flushed
+ * (the journal is mode 0600 like the credentials file, which is written from it). A re-run skips devices with credentials and, for a call whose answer
  * was lost, looks the device up and re-issues its credentials instead of registering it twice.
  */
 export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
@@ -60,6 +60,8 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   await chmod(options.output, 0o600);
   const journal = await DurableAppender.open(journalPath);
   const output = await DurableAppender.open(options.output);
+  // Credentials the journal holds but a crash kept out of the credentials file.
+  for (const line of state.missingFromOutput) await output.append(line);
   await journal.append({ t: 'run', at: Date.now(), input: options.input });
 
   const progress: BulkProgress = { processed: 0, registered: 0, recovered: 0, skipped: 0, invalid: 0, failed: 0 };
@@ -81,9 +83,11 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const record = async (row: InputRow, nodeId: string, registration: Registration, credentials: DeviceCredentials | Registration['credentials'], recovered: boolean) => {
     const line: CredentialLine = { line: row.line, nodeId, deviceId: registration.deviceId, credentials };
     if (recovered) line.recovered = true;
-    // The credentials line is the durable "after" record; `done` only speeds up the next resume.
-    await output.append(line);
-    journal.appendLater({ t: 'done', node: nodeId, deviceId: registration.deviceId });
+    // The journal is the write-ahead log: its flushed `done` record carries the credentials, so
+    // one sync (shared with other workers' records) makes them safe; the credentials file
+    // follows without waiting and is completed from the journal after a crash.
+    await journal.append({ t: 'done', node: nodeId, deviceId: registration.deviceId, cred: line });
+    output.appendLater(line);
     state.done.add(nodeId);
   };
 

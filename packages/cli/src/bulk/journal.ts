@@ -5,7 +5,8 @@ import { readJsonLines } from './durable-file.js';
 export type JournalRecord =
   | { t: 'run'; at: number; input: string }
   | { t: 'start'; node: string; line: number; at: number }
-  | { t: 'done'; node: string; deviceId: string }
+  /** Carries the credentials: the journal is the write-ahead log the credentials file is rebuilt from. */
+  | { t: 'done'; node: string; deviceId: string; cred: CredentialLine }
   | { t: 'fail'; node: string; line: number; code: ErrorCode; message: string; final: boolean }
   | { t: 'invalid'; line: number; node?: string; message: string };
 
@@ -36,8 +37,10 @@ export const NOTHING_CREATED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 ]);
 
 export interface ResumeState {
-  /** Node ids with a credentials line: never registered again. */
+  /** Node ids with credentials (in the journal or the credentials file): never registered again. */
   done: Set<string>;
+  /** Credentials the journal has but the credentials file lacks (a crash before its flush). */
+  missingFromOutput: CredentialLine[];
   /** Node ids whose last call may or may not have reached the cloud. */
   uncertain: Set<string>;
   runs: number;
@@ -45,15 +48,23 @@ export interface ResumeState {
 
 /** What earlier runs achieved, from the credentials file (the truth) and the journal. */
 export async function loadResumeState(journalPath: string, outputPath: string): Promise<ResumeState> {
-  const done = new Set((await readJsonLines<CredentialLine>(outputPath)).map((c) => c.nodeId));
+  const inOutput = new Set((await readJsonLines<CredentialLine>(outputPath)).map((c) => c.nodeId));
+  const done = new Set(inOutput);
+  const missingFromOutput: CredentialLine[] = [];
   const open = new Set<string>();
   let runs = 0;
   for (const record of await readJsonLines<JournalRecord>(journalPath)) {
     if (record.t === 'run') runs++;
     else if (record.t === 'start') open.add(record.node);
-    else if (record.t === 'done') open.delete(record.node);
-    else if (record.t === 'fail' && record.final) open.delete(record.node);
+    else if (record.t === 'done') {
+      open.delete(record.node);
+      done.add(record.node);
+      if (!inOutput.has(record.node)) {
+        inOutput.add(record.node);
+        missingFromOutput.push(record.cred);
+      }
+    } else if (record.t === 'fail' && record.final) open.delete(record.node);
   }
   for (const node of done) open.delete(node);
-  return { done, uncertain: open, runs };
+  return { done, missingFromOutput, uncertain: open, runs };
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { assertValid, capabilitiesSchema, OPERATIONS, type DeviceRef, type ProvisioningProvider } from '@provisio/core';
+import { assertSchemaDocument, assertValid, capabilitiesSchema, OPERATIONS, type DeviceRef, type ProvisioningProvider } from '@provisio/core';
 import { expectProvisioningError } from '../assertions.js';
 import type { SuiteContext } from '../context.js';
 
@@ -10,6 +10,10 @@ export function capabilityScenarios(ctx: SuiteContext): void {
       assertValid(capabilitiesSchema, ctx.capabilities, { subject: `${ctx.harness.name} capabilities` });
       expect(ctx.capabilities.credentialKinds, 'credentialKinds').to.not.be.empty;
     });
+
+    ctx.test('capabilities', 'the config schema is a valid JSON Schema 2020-12 document', async () => {
+      assertSchemaDocument(ctx.harness.configSchema?.() ?? {}, `${ctx.harness.name} config schema`);
+    }, () => (ctx.harness.configSchema?.() ? undefined : 'the harness does not expose a config schema'));
 
     const ref: DeviceRef = { deviceId: 'unclaimed-operation-check' };
     const calls: Record<(typeof OPERATIONS)[number], (p: ProvisioningProvider) => Promise<unknown>> = {
