@@ -59,3 +59,18 @@ export function throughput(fn, ms = 500) {
 }
 
 export const ratio = (a, b) => +(a / b).toFixed(3);
+
+/**
+ * Compares two synchronous functions fairly on a noisy machine: alternates short timed rounds
+ * of each and takes each one's median rate (op/s).
+ */
+export function compare(a, b, { rounds = 9, ms = 150 } = {}) {
+  const rates = { a: [], b: [] };
+  for (let r = 0; r < rounds; r++) {
+    const [first, second] = r % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
+    rates[first].push(throughput(first === 'a' ? a : b, ms));
+    rates[second].push(throughput(second === 'a' ? a : b, ms));
+  }
+  const mid = (xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return { a: mid(rates.a), b: mid(rates.b) };
+}
