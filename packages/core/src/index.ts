@@ -25,3 +25,7 @@ export * from './simulator/faults.js';
 export * from './simulator/sim-server.js';
 export * from './simulator/sliding-window.js';
 export * from './simulator/pki.js';
+
+// Validators generated at build time for the schemas above (see scripts/precompile-schemas.mjs).
+import { loadPrecompiledValidators } from './validation/validator.js';
+await loadPrecompiledValidators(new URL('./precompiled-validators.js', import.meta.url));

@@ -35,6 +35,7 @@ const secret = { type: 'string', minLength: 1, writeOnly: true } as const;
 const text = { type: 'string', minLength: 1 } as const;
 
 export const huaweiConfigSchema: JsonSchema = {
+  $id: 'urn:provisio:huawei:config',
   type: 'object',
   required: ['baseUrl', 'appId', 'secret'],
   properties: {

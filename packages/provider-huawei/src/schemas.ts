@@ -15,6 +15,7 @@ const deviceInfo = {
 } as const;
 
 export const huaweiRegisterSchema: JsonSchema = {
+  $id: 'urn:provisio:huawei:register-request',
   type: 'object',
   properties: {
     nodeId: string256,
@@ -36,6 +37,7 @@ export const huaweiRegisterSchema: JsonSchema = {
 };
 
 export const huaweiRekeySchema: JsonSchema = {
+  $id: 'urn:provisio:huawei:rekey-request',
   type: 'object',
   properties: {
     nodeId: string256,
@@ -45,6 +47,7 @@ export const huaweiRekeySchema: JsonSchema = {
 };
 
 export const huaweiDeviceRefSchema: JsonSchema = {
+  $id: 'urn:provisio:huawei:device-ref',
   type: 'object',
   properties: { deviceId: { type: 'string', pattern: '^[A-Za-z0-9_.:-]+$' } },
 };

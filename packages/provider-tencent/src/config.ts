@@ -57,6 +57,7 @@ const secret = { type: 'string', minLength: 1, writeOnly: true } as const;
 const url = { type: 'string', pattern: '^https?://[^\\s/]+' } as const;
 
 export const tencentConfigSchema: JsonSchema = {
+  $id: 'urn:provisio:tencent:config',
   type: 'object',
   required: ['productId'],
   properties: {

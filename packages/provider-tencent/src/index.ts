@@ -11,3 +11,8 @@ export * from './signing/device-signature.js';
 export * from './signing/tc3.js';
 export * from './simulator/simulator.js';
 export * from './simulator/hook.js';
+
+// Validators generated at build time for this package's schemas (see scripts/precompile-schemas.mjs).
+import { loadPrecompiledValidators } from '@provisio/core';
+await loadPrecompiledValidators(new URL('./precompiled-validators.js', import.meta.url));
+export * from './schemas.js';

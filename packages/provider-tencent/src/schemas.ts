@@ -4,6 +4,7 @@ import type { JsonSchema } from '@provisio/core';
 export const DEVICE_NAME_PATTERN = '^[a-zA-Z0-9:_-]{1,48}$';
 
 export const tencentRegisterSchema: JsonSchema = {
+  $id: 'urn:provisio:tencent:register-request',
   type: 'object',
   properties: {
     nodeId: { type: 'string', pattern: DEVICE_NAME_PATTERN },
@@ -16,6 +17,7 @@ export const tencentRegisterSchema: JsonSchema = {
 };
 
 export const tencentRekeySchema: JsonSchema = {
+  $id: 'urn:provisio:tencent:rekey-request',
   type: 'object',
   properties: {
     nodeId: { type: 'string', pattern: DEVICE_NAME_PATTERN },
@@ -27,6 +29,7 @@ export const tencentRekeySchema: JsonSchema = {
 
 /** A Tencent device id is `<ProductId>/<DeviceName>`. */
 export const tencentDeviceRefSchema: JsonSchema = {
+  $id: 'urn:provisio:tencent:device-ref',
   type: 'object',
   properties: { deviceId: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}/[a-zA-Z0-9:_-]{1,48}$' } },
 };

@@ -11,6 +11,7 @@ const vendorExtras = { type: 'object' } as const;
 const validitySeconds = { type: 'integer', minimum: 0, maximum: 2147483647 } as const;
 
 export const deviceRefSchema: JsonSchema = {
+  $id: 'urn:provisio:core:device-ref',
   type: 'object',
   required: ['deviceId'],
   properties: { deviceId: { ...nonEmpty, maxLength: 256 } },
@@ -18,6 +19,7 @@ export const deviceRefSchema: JsonSchema = {
 };
 
 export const registerRequestSchema: JsonSchema = {
+  $id: 'urn:provisio:core:register-request',
   type: 'object',
   required: ['nodeId'],
   properties: {
@@ -33,6 +35,7 @@ export const registerRequestSchema: JsonSchema = {
 };
 
 export const lookupRequestSchema: JsonSchema = {
+  $id: 'urn:provisio:core:lookup-request',
   type: 'object',
   required: ['nodeId'],
   properties: { nodeId: nonEmpty },
@@ -40,6 +43,7 @@ export const lookupRequestSchema: JsonSchema = {
 };
 
 export const rekeyRequestSchema: JsonSchema = {
+  $id: 'urn:provisio:core:rekey-request',
   type: 'object',
   properties: {
     nodeId: nonEmpty,
@@ -52,6 +56,7 @@ export const rekeyRequestSchema: JsonSchema = {
 };
 
 export const credentialsSchema: JsonSchema = {
+  $id: 'urn:provisio:core:credentials',
   type: 'object',
   required: ['kind'],
   properties: { kind: { type: 'string' } },
@@ -96,6 +101,7 @@ const operationFlags = Object.fromEntries(OPERATIONS.map((op) => [op, { type: 'b
 
 /** A capabilities manifest: unknown keys are refused (a typo must not silently skip tests). */
 export const capabilitiesSchema: JsonSchema = {
+  $id: 'urn:provisio:core:capabilities',
   type: 'object',
   required: ['operations', 'credentialKinds', 'sealedCredentials', 'rekeyRequiresOffline', 'connectivity'],
   properties: {

@@ -1,20 +1,60 @@
-import * as ajv2020Module from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type * as Ajv2020Module from 'ajv/dist/2020.js';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { ProvisioningError } from '../errors/provisioning-error.js';
-
-// ajv is CommonJS; under NodeNext the default import is `module.exports`, whose `default` is the class.
-const Ajv2020 = ajv2020Module.default.default ?? ajv2020Module.default;
 
 /** A JSON Schema (2020-12) document. */
 export type JsonSchema = Record<string, unknown>;
 
-const ajv = new Ajv2020({ strict: true, allErrors: false, allowUnionTypes: true, discriminator: true });
+/** The ajv options every validator is built with (the build-time precompilation uses them too). */
+export const AJV_OPTIONS: Options = { strict: true, allErrors: false, allowUnionTypes: true, discriminator: true };
+
+type Ajv2020Class = typeof Ajv2020Module.default.default;
+
+/**
+ * ajv is loaded only for a schema without a precompiled validator: loading it and its first
+ * compilation cost ~90 ms, which the built-in schemas avoid (scripts/precompile-schemas.mjs).
+ */
+function newAjv(options: Options): InstanceType<Ajv2020Class> {
+  const module = createRequire(import.meta.url)('ajv/dist/2020.js') as { default: Ajv2020Class };
+  return new module.default(options);
+}
+
+let ajv: InstanceType<Ajv2020Class> | undefined;
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+/** Validators generated at build time (ajv standalone code), by schema `$id`. */
+const precompiled = new Map<string, ValidateFunction>();
+
+/**
+ * The key of a precompiled validator: the schema's `$id` and a hash of its content, so a
+ * validator built from an older version of a schema is never used for a newer one.
+ */
+export function precompiledKey(schema: JsonSchema): string | undefined {
+  if (typeof schema.$id !== 'string') return undefined;
+  return `${schema.$id}#${createHash('sha1').update(JSON.stringify(schema)).digest('hex').slice(0, 16)}`;
+}
+
+/** Registers build-time validators (keyed by `precompiledKey`). */
+export function registerPrecompiledValidators(validators: Record<string, unknown>): void {
+  for (const [key, fn] of Object.entries(validators)) if (typeof fn === 'function') precompiled.set(key, fn as ValidateFunction);
+}
+
+/** Loads a package's generated validators if the build produced them (otherwise ajv compiles on demand). */
+export async function loadPrecompiledValidators(url: URL): Promise<void> {
+  try {
+    const module = (await import(url.href)) as { default?: Record<string, unknown> };
+    if (module.default) registerPrecompiledValidators(module.default);
+  } catch {
+    /* not generated: every schema is compiled when first used */
+  }
+}
 
 function compile(schema: JsonSchema): ValidateFunction {
   const cached = compiled.get(schema);
   if (cached) return cached;
-  const fn = ajv.compile(schema);
+  const key = precompiledKey(schema);
+  const fn = (key ? precompiled.get(key) : undefined) ?? (ajv ??= newAjv(AJV_OPTIONS)).compile(schema);
   compiled.set(schema, fn);
   return fn;
 }
@@ -37,7 +77,7 @@ export function assertValid<T>(schema: JsonSchema, value: unknown, context: Vali
 
 /** Checks a schema document against the JSON Schema 2020-12 meta-schema (slow: tests and tools). */
 export function assertSchemaDocument(schema: JsonSchema, subject = 'schema'): void {
-  const checker = new Ajv2020({ strict: true, allowUnionTypes: true, discriminator: true });
+  const checker = newAjv(AJV_OPTIONS);
   if (!checker.validateSchema(schema)) {
     const first = (checker.errors ?? [])[0];
     throw new ProvisioningError({
