@@ -52,12 +52,6 @@ export function configWithEnvReferences(started: StartedSimulator[]): { config: 
   return { config: { instances }, env };
 }
 
-/** Device-side control routes of the built-in simulators, for scripts and other languages. */
-const DEVICE_SIDE: Record<string, string> = {
-  huawei: 'POST /__sim/device-login {"nodeId","verifyCode"}; POST /__sim/devices/{deviceId}/connect|disconnect',
-  tencent: 'POST /__sim/device-connect {"productId","deviceName","psk"}; POST /__sim/devices/{productId}/{deviceName}/connect|disconnect',
-};
-
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
@@ -86,7 +80,7 @@ export function registerSimulateCommand(program: Command): void {
       writeFileSync(envFile, `${Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
       const configFile = o.writeConfig ? resolve(o.writeConfig) : undefined;
       if (configFile) writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
-      const endpoints = started.map((s) => ({ instance: s.providerId, plugin: s.plugin, url: s.simulator.url, deviceSide: DEVICE_SIDE[s.providerId] ?? '' }));
+      const endpoints = started.map((s) => ({ instance: s.providerId, plugin: s.plugin, url: s.simulator.url, deviceSide: s.simulator.deviceSide ?? '' }));
       const files = Object.fromEntries(started.filter((s) => s.simulator.files).map((s) => [s.providerId, s.simulator.files]));
       if (output.json) {
         output.out(JSON.stringify({ ready: true, endpoints, files, config, configFile, envFile, env }));

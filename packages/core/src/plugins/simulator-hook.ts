@@ -34,6 +34,8 @@ export interface RunningSimulator {
   secrets(): string[];
   /** Files a client outside the process needs (certificates), by name. */
   files?: Record<string, string>;
+  /** How a script or another process acts as the device (the simulator's control routes). */
+  deviceSide?: string;
   backend: DeviceBackend;
   stop(): Promise<void>;
 }

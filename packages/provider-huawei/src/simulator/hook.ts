@@ -48,6 +48,7 @@ export const huaweiSimulatorHook: SimulatorHook = {
         if (overrides.timeoutMs !== undefined) config.timeoutMs = overrides.timeoutMs;
         return config as unknown as Record<string, unknown>;
       },
+      deviceSide: 'POST /__sim/device-login {"nodeId","verifyCode"}; POST /__sim/devices/{deviceId}/connect|disconnect',
       secrets: () => [app.secret, ...(files ? [files.pfxPassphrase] : [])],
       files: files
         ? { ca: files.caCert, clientCert: files.clientCert, clientKey: files.clientKey, clientPkcs12: files.clientPfx, pkcs12Passphrase: join(files.dir, 'client.p12.passphrase') }

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { SimServer, SlidingWindowCounter, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core';
+import { BaseSimulator, SlidingWindowCounter, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core';
 import { PATHS } from '../paths.js';
 
 export interface HuaweiSimulatorApp {
@@ -91,10 +91,9 @@ function timestamp(ms: number): string {
  * online, delete (204), flow control, both error shapes. The device side and faults are
  * driven through `/__sim/...` routes or the methods below.
  */
-export class HuaweiSimulator {
+export class HuaweiSimulator extends BaseSimulator {
   readonly apps: HuaweiSimulatorApp[];
   readonly stats: HuaweiSimulatorStats = { logins: 0, refreshes: 0, requests: 0, throttled: 0, devices: 0 };
-  private readonly server: SimServer;
   private readonly sessions = new Map<string, AppSession>();
   private readonly devices = new Map<string, SimDevice>();
   /** appId + nodeId -> deviceId, so a duplicate check does not scan every device. */
@@ -103,38 +102,18 @@ export class HuaweiSimulator {
   private readonly now: () => number;
 
   private constructor(private readonly options: HuaweiSimulatorOptions) {
+    super({ host: options.host, port: options.port, tls: options.tls });
     this.now = options.now ?? Date.now;
     this.apps = options.apps ?? [{ appId: 'sim-app', secret: randomBytes(12).toString('hex') }];
     for (const app of this.apps) this.sessions.set(app.appId, { secret: app.secret, accessExpiresAt: 0, refreshExpiresAt: 0 });
     const flow = options.flowControl === undefined ? { limit: 100, intervalMs: 60_000 } : options.flowControl;
     this.flow = flow ? new SlidingWindowCounter(flow.limit, flow.intervalMs) : undefined;
-    this.server = new SimServer({
-      host: options.host,
-      port: options.port,
-      tls: options.tls,
-      handle: (req) => this.handle(req),
-      vendorFault: (fault) => this.vendorFault(fault),
-      control: (req) => this.control(req),
-    });
   }
 
   static async start(options: HuaweiSimulatorOptions = {}): Promise<HuaweiSimulator> {
     const simulator = new HuaweiSimulator(options);
     await simulator.server.start();
     return simulator;
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  /** API requests received so far (control routes excluded). */
-  get requestCount(): number {
-    return this.server.requestCount;
-  }
-
-  async stop(): Promise<void> {
-    await this.server.stop();
   }
 
   // ---- device side and test controls -------------------------------------------------
@@ -162,14 +141,6 @@ export class HuaweiSimulator {
 
   markAbnormal(deviceId: string): void {
     this.mustFind(deviceId).status = 'ABNORMAL';
-  }
-
-  injectFault(fault: SimFault): void {
-    this.server.faults.add(fault);
-  }
-
-  clearFaults(): void {
-    this.server.faults.clear();
   }
 
   /** Expires every access token now (the next call answers 1010005). */
@@ -228,13 +199,13 @@ export class HuaweiSimulator {
     return device;
   }
 
-  private vendorFault(fault: Extract<SimFault, { kind: 'vendor' }>): SimReply {
+  protected vendorFault(fault: Extract<SimFault, { kind: 'vendor' }>): SimReply {
     const status = fault.status ?? 400;
     const message = fault.message ?? `injected ${fault.code}`;
     return GATEWAY_CODES.has(fault.code) ? gatewayError(status, fault.code, message) : businessError(status, fault.code, message);
   }
 
-  private handle(req: SimRequest): SimReply {
+  protected handle(req: SimRequest): SimReply {
     this.stats.requests++;
     const path = req.url.pathname;
     if (req.method === 'POST' && path === PATHS.login) return this.login(req);
@@ -457,7 +428,7 @@ export class HuaweiSimulator {
   }
 
   /** Device-side routes: POST /__sim/devices/{id}/{connect|disconnect|abnormal}, /__sim/device-login, ... */
-  private control(req: SimRequest): SimReply | undefined {
+  protected override control(req: SimRequest): SimReply | undefined {
     const path = req.url.pathname;
     if (req.method === 'GET' && path === '/__sim/stats') return { status: 200, body: { ...this.stats } };
     if (req.method === 'GET' && path === '/__sim/devices') return { status: 200, body: this.listDevices() };

@@ -29,6 +29,7 @@ export const tencentSimulatorHook: SimulatorHook = {
         if (overrides.timeoutMs !== undefined) config.timeoutMs = overrides.timeoutMs;
         return config as unknown as Record<string, unknown>;
       },
+      deviceSide: 'POST /__sim/device-connect {"productId","deviceName","psk"}; POST /__sim/devices/{productId}/{deviceName}/connect|disconnect',
       secrets: () => [product.productSecret, key.secretKey],
       backend: {
         async connect(registration, credentials) {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { SimServer, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core';
+import { BaseSimulator, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core';
 import { sealPayload } from '../payload-cipher.js';
 import { deviceSignature, legacyRegisterSignature } from '../signing/device-signature.js';
 import { parseTc3Authorization, tc3Signature, utcDate } from '../signing/tc3.js';
@@ -76,50 +76,33 @@ function hostCandidates(host: string | undefined): string[] {
  * (`/device/register`, the legacy `/register/dev`) and Cloud API 3.0 (`CreateDevice`,
  * `DescribeDevice`, `DeleteDevice`, TC3-signed POST or GET).
  */
-export class TencentSimulator {
+export class TencentSimulator extends BaseSimulator {
   readonly products: TencentSimulatorProduct[];
   readonly keys: Array<{ secretId: string; secretKey: string }>;
   readonly stats: TencentSimulatorStats = { gatewayRequests: 0, cloudApiRequests: 0, registrations: 0, signatureFailures: 0 };
-  private readonly server: SimServer;
   private readonly devices = new Map<string, SimDevice>();
   private skewMs: number;
 
   private constructor(private readonly options: TencentSimulatorOptions) {
-    this.products = options.products ?? [
-      { productId: `SIM${randomBytes(4).toString('hex').toUpperCase()}`, productSecret: randomBytes(18).toString('base64url'), authType: 'psk' },
-    ];
-    this.keys = options.keys ?? [{ secretId: `AKIDsim${randomBytes(8).toString('hex')}`, secretKey: randomBytes(16).toString('hex') }];
-    this.skewMs = (options.clockSkewSeconds ?? 0) * 1000;
-    this.server = new SimServer({
+    super({
       host: options.host,
       port: options.port,
       tls: options.tls,
       now: () => this.now(),
       // Cloud API actions share the path "/": let a fault target one by name, e.g. "CreateDevice".
       faultTarget: (req) => `${req.url.pathname} ${String(req.headers['x-tc-action'] ?? '')}`,
-      handle: (req) => this.handle(req),
-      vendorFault: (fault) => apiError(fault.code, fault.message ?? `injected ${fault.code}`),
-      control: (req) => this.control(req),
     });
+    this.products = options.products ?? [
+      { productId: `SIM${randomBytes(4).toString('hex').toUpperCase()}`, productSecret: randomBytes(18).toString('base64url'), authType: 'psk' },
+    ];
+    this.keys = options.keys ?? [{ secretId: `AKIDsim${randomBytes(8).toString('hex')}`, secretKey: randomBytes(16).toString('hex') }];
+    this.skewMs = (options.clockSkewSeconds ?? 0) * 1000;
   }
 
   static async start(options: TencentSimulatorOptions = {}): Promise<TencentSimulator> {
     const simulator = new TencentSimulator(options);
     await simulator.server.start();
     return simulator;
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  /** API requests received so far (control routes excluded). */
-  get requestCount(): number {
-    return this.server.requestCount;
-  }
-
-  async stop(): Promise<void> {
-    await this.server.stop();
   }
 
   // ---- device side and test controls -------------------------------------------------
@@ -150,14 +133,6 @@ export class TencentSimulator {
     this.skewMs = seconds * 1000;
   }
 
-  injectFault(fault: SimFault): void {
-    this.server.faults.add(fault);
-  }
-
-  clearFaults(): void {
-    this.server.faults.clear();
-  }
-
   device(productId: string, deviceName: string): Readonly<SimDevice> | undefined {
     return this.devices.get(`${productId}/${deviceName}`);
   }
@@ -170,6 +145,10 @@ export class TencentSimulator {
 
   private now(): number {
     return Date.now() + this.skewMs;
+  }
+
+  protected vendorFault(fault: Extract<SimFault, { kind: 'vendor' }>): SimReply {
+    return apiError(fault.code, fault.message ?? `injected ${fault.code}`);
   }
 
   private product(productId: unknown): TencentSimulatorProduct | undefined {
@@ -186,7 +165,7 @@ export class TencentSimulator {
     return !Number.isFinite(timestamp) || Math.abs(timestamp - this.now() / 1000) > SKEW_LIMIT_SECONDS;
   }
 
-  private async handle(req: SimRequest): Promise<SimReply> {
+  protected async handle(req: SimRequest): Promise<SimReply> {
     const path = req.url.pathname;
     if (req.method === 'POST' && path === '/device/register') return this.dynamicRegister(req);
     if (req.method === 'POST' && path === '/register/dev') return this.legacyRegister(req);
@@ -413,7 +392,7 @@ export class TencentSimulator {
   }
 
   /** Device-side routes: POST /__sim/devices/{productId}/{deviceName}/{connect|disconnect}, /__sim/clock, ... */
-  private control(req: SimRequest): SimReply | undefined {
+  protected override control(req: SimRequest): SimReply | undefined {
     const path = req.url.pathname;
     if (req.method === 'GET' && path === '/__sim/stats') return { status: 200, body: { ...this.stats } };
     if (req.method === 'GET' && path === '/__sim/devices') {
