@@ -56,4 +56,13 @@ export abstract class BaseSimulator {
   async stop(): Promise<void> {
     await this.server.stop();
   }
+
+  /** The fault half of a `DeviceBackend` (a simulator hook adds the device's connect/disconnect). */
+  faultControls(): { injectFault(fault: SimFault): Promise<void>; clearFaults(): Promise<void>; requestCount(): Promise<number> } {
+    return {
+      injectFault: async (fault) => this.injectFault(fault),
+      clearFaults: async () => this.clearFaults(),
+      requestCount: async () => this.requestCount,
+    };
+  }
 }

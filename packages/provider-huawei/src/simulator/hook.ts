@@ -61,15 +61,7 @@ export const huaweiSimulatorHook: SimulatorHook = {
         async disconnect(registration) {
           simulator.disconnect(registration.deviceId);
         },
-        async injectFault(fault) {
-          simulator.injectFault(fault);
-        },
-        async clearFaults() {
-          simulator.clearFaults();
-        },
-        async requestCount() {
-          return simulator.requestCount;
-        },
+        ...simulator.faultControls(),
       },
       stop: () => simulator.stop(),
     };

@@ -42,15 +42,7 @@ export const tencentSimulatorHook: SimulatorHook = {
         async disconnect(registration) {
           simulator.disconnect(product.productId, deviceName(registration));
         },
-        async injectFault(fault) {
-          simulator.injectFault(fault);
-        },
-        async clearFaults() {
-          simulator.clearFaults();
-        },
-        async requestCount() {
-          return simulator.requestCount;
-        },
+        ...simulator.faultControls(),
       },
       stop: () => simulator.stop(),
     };
