@@ -102,6 +102,15 @@ describe('cli: every subcommand against `provisio simulate`', function () {
     expect(await json(['unregister', '-i', 'huawei', '--device-id', registration.deviceId])).to.deep.equal({ deviceId: registration.deviceId, deleted: true });
   });
 
+  it('register takes a PSK from the environment (--psk-env), never from the command line', async () => {
+    const result = await run(['register', '-i', 'huawei', '--node-id', 'psk-node', '--psk-env', 'DEVICE_PSK', '--json'], { DEVICE_PSK: '0123456789abcdef0123456789abcdef' });
+    expect(result.code, result.stderr).to.equal(0);
+    expect((JSON.parse(result.stdout) as { credentials: { psk: string } }).credentials.psk).to.equal('0123456789abcdef0123456789abcdef');
+    const unset = await run(['register', '-i', 'huawei', '--node-id', 'psk-node-2', '--psk-env', 'NOT_SET_PSK']);
+    expect(unset.code).to.equal(2);
+    expect(unset.stderr).to.include('NOT_SET_PSK');
+  });
+
   it('tencent: register returns sealed credentials that decrypt reads from a pipe', async () => {
     const registration = await run(['register', '-i', 'tencent', '--node-id', 'cli_dev_1', '--json']);
     expect(registration.code).to.equal(0);

@@ -4,13 +4,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { huaweiSimulatorHook } from '../src/index.js';
 
 // The command as npm links it (the testkit's bin shim).
 const bin = join(dirname(createRequire(import.meta.url).resolve('@provisio/testkit/package.json')), 'bin', 'provisio-conformance.js');
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: process.cwd() });
+    const child = spawn(process.execPath, [bin, ...args], { cwd: process.cwd(), env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -42,6 +43,31 @@ describe('provisio-conformance runner', function () {
     const noSimulator = await run(['provisio-plugin-fixture-echo', '--reporter', 'dot', '--report-dir', dir]);
     expect(noSimulator.code).to.equal(2);
     expect(noSimulator.stdout + noSimulator.stderr).to.include('offers no simulator');
+  });
+
+  it('--live runs the suite against a running cloud from an env config, skipping the device side', async () => {
+    // A simulator stands in for the real cloud here; the runner only sees a URL and credentials.
+    const cloud = await huaweiSimulatorHook.start({ rateLimit: false });
+    try {
+      const { secret, ...config } = cloud.instanceConfig() as Record<string, unknown>;
+      const dir = mkdtempSync(join(tmpdir(), 'provisio-conformance-'));
+      const result = await run(['@provisio/provider-huawei', '--live', '--reporter', 'dot', '--report-dir', dir], {
+        PROVISIO_CONFORMANCE_CONFIG: JSON.stringify({ ...config, secret: '${LIVE_APP_SECRET}' }),
+        LIVE_APP_SECRET: String(secret),
+      });
+      expect(result.code, result.stdout + result.stderr).to.equal(0);
+      const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as {
+        live: boolean;
+        results: Array<{ title: string; status: string; message?: string }>;
+      };
+      expect(report.live).to.equal(true);
+      const connect = report.results.find((r) => r.title.startsWith('status: after the device connects'));
+      expect(connect).to.include({ status: 'skip' });
+      expect(connect?.message).to.include('device side');
+      expect(report.results.find((r) => r.title.startsWith('register: creates'))).to.include({ status: 'pass' });
+    } finally {
+      await cloud.stop();
+    }
   });
 
   it('with --live and no config, says what to provide', async () => {
