@@ -50,6 +50,18 @@ describe('core: ProvisioningError', () => {
     expect(error.toJSON().hasRecoveredCredentials).to.equal(true);
   });
 
+  it('keeps only a redacted copy of a foreign cause, so util.inspect (console.log) shows no secret', async () => {
+    const { inspect } = await import('node:util');
+    const raw = Object.assign(new Error('request failed'), {
+      code: 'ECONNRESET',
+      config: { headers: { Authorization: 'Bearer tok-123456789' }, data: 'appId=a&secret=hunter2-secret' },
+    });
+    const error = new ProvisioningError({ code: 'UNAVAILABLE', message: 'down', cause: raw, redactor: new Redactor(['hunter2-secret']) });
+    const printed = inspect(error, { depth: 10 });
+    expect(printed).to.not.include('tok-123456789').and.not.include('hunter2-secret');
+    expect((error.cause as { code?: string }).code).to.equal('ECONNRESET');
+  });
+
   it('redacts URL-encoded forms of secrets too', () => {
     const redactor = new Redactor(['a+b/c=secret']);
     expect(redactor.redact('appId=1&secret=a%2Bb%2Fc%3Dsecret')).to.not.include('a%2Bb');

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
+import { inspect } from 'node:util';
 import { isProvisioningError, type ErrorCode, type ProvisioningError } from '@provisio/core';
 
 /** Every ProvisioningError the helpers saw, for the secrets scenario. */
@@ -22,9 +23,9 @@ export async function expectProvisioningError(promise: Promise<unknown>, code?: 
   throw new Error(`expected the call to fail${code ? ` with ${code}` : ''}, but it succeeded with ${JSON.stringify(outcome)?.slice(0, 200)}`);
 }
 
-/** Text of an error as anyone could see it: message, stack and JSON. */
+/** Text of an error as anyone could see it: message, stack, JSON, and what console.log prints. */
 export function errorText(error: ProvisioningError): string {
-  return `${error.message}\n${error.stack ?? ''}\n${JSON.stringify(error)}\n${String(error)}`;
+  return `${error.message}\n${error.stack ?? ''}\n${JSON.stringify(error)}\n${String(error)}\n${inspect(error, { depth: 6 })}`;
 }
 
 /** Asserts that no secret occurs in any of the errors (names the secret by position, never by value). */

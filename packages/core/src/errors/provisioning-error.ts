@@ -89,8 +89,9 @@ export class ProvisioningError extends Error {
       writable: false,
     });
     if (options.cause !== undefined) {
-      // The raw cause (an axios error holds request headers) is kept out of enumeration and JSON.
-      Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false });
+      // util.inspect prints a cause even when it is not enumerable, and a raw transport error
+      // carries request headers and bodies: only a redacted copy of a foreign error is kept.
+      Object.defineProperty(this, 'cause', { value: sanitiseCause(options.cause, redactor), enumerable: false });
     }
   }
 
@@ -149,6 +150,16 @@ export class ProvisioningError extends Error {
   static describe(code: ErrorCode): string {
     return ERROR_CODES[code];
   }
+}
+
+function sanitiseCause(cause: unknown, redactor: Redactor): unknown {
+  if (cause instanceof ProvisioningError) return cause;
+  const safe = new Error(redactor.redact(cause instanceof Error ? cause.message : String(cause)));
+  safe.name = cause instanceof Error ? cause.name : 'Error';
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') Object.assign(safe, { code });
+  safe.stack = `${safe.name}: ${safe.message}`;
+  return safe;
 }
 
 export function isProvisioningError(value: unknown): value is ProvisioningError {
