@@ -26,6 +26,11 @@ export interface HuaweiConfig {
   refreshAheadSeconds?: number;
   /** Delete the device's children too (DELETE ...?cascade=). Default true, as the platform. */
   deleteCascade?: boolean;
+  /**
+   * `verification-code` (default, v1.1.0, LWM2M/CoAP devices) or `password` (v2.0.0, MQTT
+   * devices: the credential is a device secret; refreshing it is not offered, so no rekey).
+   */
+  registerMode?: 'verification-code' | 'password';
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 100, intervalMs: 60_000 };
@@ -49,6 +54,7 @@ export const huaweiConfigSchema: JsonSchema = {
     defaultValiditySeconds: { type: 'integer', minimum: 0, maximum: 2147483647 },
     refreshAheadSeconds: { type: 'integer', minimum: 0 },
     deleteCascade: { type: 'boolean' },
+    registerMode: { enum: ['verification-code', 'password'] },
   },
   additionalProperties: false,
 };

@@ -12,6 +12,7 @@ import {
   type DeviceStatus,
   type InstanceContext,
   type LookupRequest,
+  type Operation,
   type ProviderCapabilities,
   type RegisterRequest,
   type Registration,
@@ -51,11 +52,18 @@ export const HUAWEI_CAPABILITIES: ProviderCapabilities = {
   connectivity: true,
 };
 
+/** Password mode: the device gets a secret (a PSK-like credential); the API has no secret refresh. */
+export const HUAWEI_PASSWORD_MODE_CAPABILITIES: ProviderCapabilities = {
+  ...HUAWEI_CAPABILITIES,
+  operations: { ...HUAWEI_CAPABILITIES.operations, rekey: false },
+  credentialKinds: ['psk'],
+};
+
 /** Huawei OceanConnect northbound API, verification-code mode (seeds 000-003). */
 @injectable()
 export class HuaweiProvider extends BaseProvider {
   readonly id = 'huawei';
-  readonly capabilities = HUAWEI_CAPABILITIES;
+  readonly capabilities: ProviderCapabilities;
   readonly http: HttpClient;
   readonly tokens: TokenManager;
   private readonly config: HuaweiConfig;
@@ -66,6 +74,7 @@ export class HuaweiProvider extends BaseProvider {
       schemas: { register: huaweiRegisterSchema, rekey: huaweiRekeySchema, deviceRef: huaweiDeviceRefSchema },
     });
     this.config = context.config;
+    this.capabilities = context.config.registerMode === 'password' ? HUAWEI_PASSWORD_MODE_CAPABILITIES : HUAWEI_CAPABILITIES;
     this.redactor.addAll([context.config.secret]);
     this.http = new HttpClient({
       provider: this.id,
@@ -103,6 +112,7 @@ export class HuaweiProvider extends BaseProvider {
       });
     }
     const deviceInfo = { ...vendor.deviceInfo, ...(request.name !== undefined ? { name: request.name } : {}) };
+    if (this.config.registerMode === 'password') return this.registerWithPassword(request, deviceInfo);
     const body = {
       nodeId: request.nodeId,
       verifyCode: request.verifyCode,
@@ -134,6 +144,43 @@ export class HuaweiProvider extends BaseProvider {
       },
       raw: answer as unknown as Record<string, unknown>,
     };
+  }
+
+  /** Password mode (v2.0.0): `deviceInfo{nodeId,...}`, `productId`, optional `secret`. */
+  private async registerWithPassword(request: RegisterRequest, deviceInfo: Record<string, string>): Promise<Registration> {
+    if (request.verifyCode !== undefined) {
+      throw new ProvisioningError({
+        code: 'INVALID_INPUT',
+        message: 'Password-mode registration has no verification code; give psk (the device secret) or nothing',
+        provider: this.id,
+        operation: 'register',
+        field: 'request.verifyCode',
+        rule: 'registerMode',
+        retryable: false,
+      });
+    }
+    const response = await this.http.send({
+      operation: 'register',
+      method: 'POST',
+      path: PATHS.deviceCredentialsV2,
+      query: { appId: this.config.appId },
+      json: { deviceInfo: { ...deviceInfo, nodeId: request.nodeId }, productId: request.productId, secret: request.psk },
+    });
+    const answer = this.expectAnswer<{ deviceId: string; secret: string }>(response.data, ['deviceId', 'secret'], 'register');
+    this.redactor.add(answer.secret);
+    return {
+      deviceId: answer.deviceId,
+      nodeId: request.nodeId,
+      credentials: { kind: 'psk', psk: answer.secret, encoding: 'utf8' },
+      raw: { deviceId: answer.deviceId },
+    };
+  }
+
+  protected override unsupportedReason(operation: Operation): string {
+    if (operation === 'rekey' && this.config.registerMode === 'password') {
+      return 'huawei password-mode devices have no secret-refresh API; delete and register the device again, or use registerMode "verification-code"';
+    }
+    return super.unsupportedReason(operation);
   }
 
   protected override async doLookup(request: LookupRequest): Promise<DeviceRef> {

@@ -117,3 +117,21 @@ describe('huawei: verification-code validity period (simulator)', () => {
     expect(r.simulator.listDevices()[0]?.timeout).to.equal(42);
   });
 });
+
+describe('huawei: password-mode registration (v2.0.0, MQTT devices)', () => {
+  let r: Rig;
+  afterEach(async () => r?.close());
+
+  it('registers with deviceInfo.nodeId and a device secret, which the device then uses', async () => {
+    r = await rig({}, { registerMode: 'password' });
+    expect(r.provider.capabilities.credentialKinds).to.deep.equal(['psk']);
+    const registration = await r.provider.register({ nodeId: 'mqtt-node-1', psk: 'A1B2C3D4E5F60718', name: 'meter' });
+    expect(registration.credentials).to.deep.equal({ kind: 'psk', psk: 'A1B2C3D4E5F60718', encoding: 'utf8' });
+    r.simulator.connectWithSecret('mqtt-node-1', 'A1B2C3D4E5F60718');
+    expect(await r.provider.status({ deviceId: registration.deviceId })).to.deep.include({ activated: true, connectivity: 'online' });
+    expect(await failure(r.provider.register({ nodeId: 'mqtt-node-2', verifyCode: 'X' }))).to.include({ code: 'INVALID_INPUT', field: 'request.verifyCode' });
+    const rekey = await failure(r.provider.rekey({ deviceId: registration.deviceId }, {}));
+    expect(rekey.code).to.equal('UNSUPPORTED');
+    expect(rekey.message).to.include('password-mode');
+  });
+});

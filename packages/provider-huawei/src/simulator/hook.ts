@@ -48,15 +48,16 @@ export const huaweiSimulatorHook: SimulatorHook = {
         if (overrides.timeoutMs !== undefined) config.timeoutMs = overrides.timeoutMs;
         return config as unknown as Record<string, unknown>;
       },
-      deviceSide: 'POST /__sim/device-login {"nodeId","verifyCode"}; POST /__sim/devices/{deviceId}/connect|disconnect',
+      deviceSide: 'POST /__sim/device-login {"nodeId","verifyCode"} or {"nodeId","secret"}; POST /__sim/devices/{deviceId}/connect|disconnect',
       secrets: () => [app.secret, ...(files ? [files.pfxPassphrase] : [])],
       files: files
         ? { ca: files.caCert, clientCert: files.clientCert, clientKey: files.clientKey, clientPkcs12: files.clientPfx, pkcs12Passphrase: join(files.dir, 'client.p12.passphrase') }
         : undefined,
       backend: {
         async connect(registration, credentials) {
-          if (credentials.kind !== 'verification-code') throw new Error(`a Huawei device cannot connect with ${credentials.kind} credentials`);
-          simulator.connectWithCode(registration.nodeId, credentials.verifyCode);
+          if (credentials.kind === 'verification-code') simulator.connectWithCode(registration.nodeId, credentials.verifyCode);
+          else if (credentials.kind === 'psk') simulator.connectWithSecret(registration.nodeId, credentials.psk);
+          else throw new Error(`a Huawei device cannot connect with ${credentials.kind} credentials`);
         },
         async disconnect(registration) {
           simulator.disconnect(registration.deviceId);

@@ -134,6 +134,14 @@ export class HuaweiSimulator extends BaseSimulator {
     return device.deviceId;
   }
 
+  /** A password-mode (MQTT) device connects with its node id and secret. */
+  connectWithSecret(nodeId: string, secret: string): string {
+    const device = [...this.liveDevices()].find((d) => d.nodeId === nodeId && d.verifyCode === '' && d.psk === secret);
+    if (!device) throw new Error('authentication failed');
+    this.connect(device.deviceId);
+    return device.deviceId;
+  }
+
   disconnect(deviceId: string): void {
     const device = this.mustFind(deviceId);
     device.status = device.activated ? 'OFFLINE' : 'INACTIVE';
@@ -226,6 +234,7 @@ export class HuaweiSimulator extends BaseSimulator {
     const credentials = `${PATHS.deviceCredentials}/`;
     const devices = `${PATHS.devices}/`;
     if (req.method === 'POST' && path === PATHS.deviceCredentials) return this.register(req, appId);
+    if (req.method === 'POST' && path === PATHS.deviceCredentialsV2) return this.registerWithPassword(req, appId);
     if (req.method === 'GET' && path === PATHS.devices) return this.deviceList(req, appId);
     if (path.startsWith(credentials)) {
       const deviceId = decodeURIComponent(path.slice(credentials.length));
@@ -353,6 +362,39 @@ export class HuaweiSimulator extends BaseSimulator {
     };
   }
 
+  /** Password mode (v2.0.0): `{deviceInfo:{nodeId,...}, productId?, secret?}` → `{deviceId, secret}`. */
+  private registerWithPassword(req: SimRequest, appId: string): SimReply {
+    const parsed = this.parseJson(req);
+    if ('reply' in parsed) return parsed.reply;
+    const info = (parsed.body.deviceInfo ?? {}) as Record<string, unknown>;
+    const nodeId = info.nodeId;
+    if (typeof nodeId !== 'string' || !nodeId || nodeId.length > 256) return businessError(400, '100007', 'Bad request message.');
+    const secret = parsed.body.secret;
+    if (secret !== undefined && !(typeof secret === 'string' && /^[0-9A-Fa-f]{8,32}$/.test(secret))) return businessError(400, '50400', 'The input is invalid.');
+    if (this.findByNode(appId, nodeId)) return businessError(400, '100426', 'The nodeId is duplicated.');
+    const now = this.now();
+    const device: SimDevice = {
+      deviceId: randomUUID(),
+      appId,
+      nodeId,
+      verifyCode: '',
+      psk: typeof secret === 'string' ? secret : randomBytes(16).toString('hex'),
+      timeout: 0,
+      issuedAt: now,
+      activated: false,
+      status: 'INACTIVE',
+      name: typeof info.name === 'string' ? info.name : undefined,
+      productId: typeof parsed.body.productId === 'string' ? parsed.body.productId : undefined,
+      deviceInfo: info,
+      createTime: timestamp(now),
+      lastModifiedTime: timestamp(now),
+    };
+    this.devices.set(device.deviceId, device);
+    this.byNode.set(`${appId}\u0000${nodeId}`, device.deviceId);
+    this.stats.devices = this.devices.size;
+    return { status: 200, headers: JSON_TYPE, body: { deviceId: device.deviceId, secret: device.psk } };
+  }
+
   private activation(deviceId: string, appId: string): SimReply {
     const device = this.find(deviceId, appId);
     if (!device) return businessError(404, '100403', 'The device is not existed.');
@@ -437,9 +479,10 @@ export class HuaweiSimulator extends BaseSimulator {
       return { status: 204 };
     }
     if (req.method === 'POST' && path === '/__sim/device-login') {
-      const { nodeId, verifyCode } = JSON.parse(req.text || '{}') as { nodeId?: string; verifyCode?: string };
+      const { nodeId, verifyCode, secret } = JSON.parse(req.text || '{}') as { nodeId?: string; verifyCode?: string; secret?: string };
       try {
-        return { status: 200, body: { deviceId: this.connectWithCode(String(nodeId), String(verifyCode)) } };
+        const deviceId = secret !== undefined ? this.connectWithSecret(String(nodeId), secret) : this.connectWithCode(String(nodeId), String(verifyCode));
+        return { status: 200, body: { deviceId } };
       } catch {
         return { status: 401, body: { error: 'verification failed' } };
       }
