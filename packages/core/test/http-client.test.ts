@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import net from 'node:net';
 import { HttpClient, ProvisioningError, Redactor, type HttpClientOptions, type HttpLogEvent, type ResponseInterpreter } from '../src/index.js';
+import { failure } from './helpers/failure.js';
 import { startServer, type TestServer } from './helpers/server.js';
 
 /** A tiny vendor: errors are {"error": "..."}; 429 throttles, 401 rejects the token, 5xx is down. */
@@ -17,16 +18,6 @@ const interpret: ResponseInterpreter = (response) => {
     response.status === 429 ? 'RATE_LIMITED' : response.status === 401 ? 'AUTHENTICATION_FAILED' : response.status >= 500 ? 'UNAVAILABLE' : 'INTERNAL';
   return new ProvisioningError({ code, message, httpStatus: response.status });
 };
-
-async function expectFailure(promise: Promise<unknown>): Promise<ProvisioningError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(ProvisioningError);
-    return error as ProvisioningError;
-  }
-  throw new Error('expected a failure');
-}
 
 async function closedPort(): Promise<number> {
   const server = net.createServer();
@@ -61,7 +52,7 @@ describe('core: HttpClient against a real server on 127.0.0.1', () => {
 
   it('never re-sends a non-idempotent POST after the connection reset once sent', async () => {
     server.handle((req) => req.socket.destroy());
-    const error = await expectFailure(client.send({ operation: 'register', method: 'POST', path: '/devices', json: { nodeId: 'n' } }));
+    const error = await failure(client.send({ operation: 'register', method: 'POST', path: '/devices', json: { nodeId: 'n' } }));
     expect(error.code).to.equal('UNAVAILABLE');
     expect(server.hits).to.have.length(1);
   });
@@ -76,10 +67,10 @@ describe('core: HttpClient against a real server on 127.0.0.1', () => {
 
   it('retries a 5xx only when the request is idempotent', async () => {
     server.handle((_req, res) => res.writeHead(503).end('{"error":"busy"}'));
-    const post = await expectFailure(client.send({ operation: 'register', method: 'POST', path: '/x', json: {} }));
+    const post = await failure(client.send({ operation: 'register', method: 'POST', path: '/x', json: {} }));
     expect(post.code).to.equal('UNAVAILABLE');
     expect(server.hits).to.have.length(1);
-    const get = await expectFailure(client.send({ operation: 'status', method: 'GET', path: '/x' }));
+    const get = await failure(client.send({ operation: 'status', method: 'GET', path: '/x' }));
     expect(get.$metadata.attempts).to.equal(3);
     expect(get.operation).to.equal('status');
     expect(server.hits).to.have.length(4);
@@ -97,7 +88,7 @@ describe('core: HttpClient against a real server on 127.0.0.1', () => {
   it('retries a POST whose connection was refused (it never reached a server)', async () => {
     const port = await closedPort();
     const refused = new HttpClient({ provider: 'test', baseURL: `http://127.0.0.1:${port}`, interpret, retry: { baseDelayMs: 1 } });
-    const error = await expectFailure(refused.send({ operation: 'register', method: 'POST', path: '/x', json: {} }));
+    const error = await failure(refused.send({ operation: 'register', method: 'POST', path: '/x', json: {} }));
     expect(error.code).to.equal('UNAVAILABLE');
     expect(error.retryable).to.equal(true);
     expect(error.$metadata.attempts).to.equal(3);
@@ -106,7 +97,7 @@ describe('core: HttpClient against a real server on 127.0.0.1', () => {
 
   it('times out with TIMEOUT and does not re-send the POST', async () => {
     server.handle(() => undefined); // never answers
-    const error = await expectFailure(client.send({ operation: 'register', method: 'POST', path: '/slow', json: {}, timeoutMs: 100 }));
+    const error = await failure(client.send({ operation: 'register', method: 'POST', path: '/slow', json: {}, timeoutMs: 100 }));
     expect(error.code).to.equal('TIMEOUT');
     expect(server.hits).to.have.length(1);
   });
@@ -134,7 +125,7 @@ describe('core: HttpClient against a real server on 127.0.0.1', () => {
     expect(recoveries).to.equal(1);
 
     server.handle((_req, res) => res.writeHead(401).end('{"error":"bad token"}'));
-    const error = await expectFailure(client.send({ operation: 'status', method: 'GET', path: '/a' }));
+    const error = await failure(client.send({ operation: 'status', method: 'GET', path: '/a' }));
     expect(error.code).to.equal('AUTHENTICATION_FAILED');
     expect(recoveries).to.equal(2);
     expect(server.hits).to.have.length(4);
@@ -145,7 +136,7 @@ describe('core: HttpClient against a real server on 127.0.0.1', () => {
     client.close();
     client = make({ redactor: new Redactor(['app-secret-value']), logger: (e) => events.push(e) });
     server.handle((_req, res) => res.writeHead(400).end('{"error":"secret app-secret-value is wrong"}'));
-    const error = await expectFailure(
+    const error = await failure(
       client.send({ operation: 'login', method: 'POST', path: '/login', query: { secret: 'app-secret-value' }, form: { secret: 'app-secret-value' } }),
     );
     expect(JSON.stringify(error) + error.message + error.stack).to.not.include('app-secret-value');
@@ -162,7 +153,7 @@ describe('core: HttpClient with nock', () => {
   it('reports a malformed success body through the interpreter', async () => {
     nock('https://api.example.test').get('/thing').reply(200, '<html>oops</html>');
     const client = new HttpClient({ provider: 'test', baseURL: 'https://api.example.test', interpret });
-    const error = await expectFailure(client.send({ operation: 'status', method: 'GET', path: '/thing' }));
+    const error = await failure(client.send({ operation: 'status', method: 'GET', path: '/thing' }));
     expect(error.code).to.equal('INTERNAL');
     client.close();
   });

@@ -7,18 +7,10 @@ import {
   type InstanceContext, type ProviderCapabilities, type ProvisioningPlugin,
 } from '../src/index.js';
 
+import { failure } from './helpers/failure.js';
+
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const FIXTURE = 'provisio-plugin-fixture-echo';
-
-async function failure(promise: Promise<unknown>): Promise<ProvisioningError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(ProvisioningError);
-    return error as ProvisioningError;
-  }
-  throw new Error('expected a failure');
-}
 
 const capabilities: ProviderCapabilities = {
   operations: { register: true, lookup: false, status: false, rekey: false, decryptCredentials: false, unregister: false },

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import nock from 'nock';
+import { refuseNetworkInEachTest } from '@provisio/testkit';
 import { Provisioner, type RegisterRequest, type RekeyRequest } from '@provisio/core';
 import huaweiPlugin from '../src/index.js';
 import { failure, rig, type Rig } from './helpers.js';
@@ -12,14 +12,7 @@ describe('huawei: invalid input fails with INVALID_INPUT before any request', ()
     r = await rig();
   });
   after(async () => r.close());
-  beforeEach(() => {
-    nock.activate();
-    nock.disableNetConnect();
-  });
-  afterEach(() => {
-    nock.enableNetConnect();
-    nock.restore();
-  });
+  refuseNetworkInEachTest();
 
   const registers: Array<[string, RegisterRequest, string, string]> = [
     ['no nodeId', {} as RegisterRequest, 'request.nodeId', 'required'],

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import nock from 'nock';
+import { refuseNetworkInEachTest } from '@provisio/testkit';
 import { Provisioner, type RegisterRequest, type SealedCredentials } from '@provisio/core';
 import tencentPlugin, { sealPayload } from '../src/index.js';
 import { failure, rig, type Rig } from './helpers.js';
@@ -12,14 +12,7 @@ describe('tencent: invalid input fails with INVALID_INPUT before any request', (
     pid = r.config.productId;
   });
   after(async () => r.close());
-  beforeEach(() => {
-    nock.activate();
-    nock.disableNetConnect();
-  });
-  afterEach(() => {
-    nock.enableNetConnect();
-    nock.restore();
-  });
+  refuseNetworkInEachTest();
 
   const untouched = async (call: () => Promise<unknown>, field: string) => {
     const before = { ...r.simulator.stats };

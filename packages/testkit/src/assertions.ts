@@ -60,3 +60,18 @@ export async function withoutNetwork<T>(body: () => Promise<T>): Promise<{ resul
     if (!wasActive) nock.restore();
   }
 }
+
+/**
+ * Registers mocha hooks that refuse every outbound connection (nock) around each test of the
+ * enclosing describe: a test that expects validation to fail also proves nothing was sent.
+ */
+export function refuseNetworkInEachTest(): void {
+  beforeEach(() => {
+    nock.activate();
+    nock.disableNetConnect();
+  });
+  afterEach(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
+}
