@@ -37,3 +37,45 @@ describe('core: RateLimiter', () => {
     expect(backoffDelay(1, policy, 700, () => 0)).to.equal(700);
   });
 });
+
+describe('core: RateLimiter keeps a waiting program alive', () => {
+  it('a process whose only pending work is a limiter wait finishes that work (it does not exit early)', async () => {
+    const { execFile } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const entry = fileURLToPath(new URL('../src/index.js', import.meta.url));
+    // Not awaited at top level, as in an app's event handler: the wait must hold the loop open.
+    const script = `import(${JSON.stringify(entry)}).then(({ RateLimiter }) => {
+      const limiter = new RateLimiter({ limit: 1, intervalMs: 300 });
+      let done = 0;
+      for (let i = 0; i < 3; i++) limiter.acquire().then(() => { done++; if (done === 3) { console.log('all granted'); limiter.close(); } });
+    });`;
+    const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve) => {
+      const child = execFile(process.execPath, ['--input-type=module', '-e', script], (error, out) =>
+        resolve({ stdout: out, code: error ? ((error as { code?: number }).code ?? 1) : 0 }),
+      );
+      void child;
+    });
+    expect(stdout.trim()).to.equal('all granted');
+    expect(code).to.equal(0);
+  });
+
+  it('an idle limiter, and one that was closed, never hold the process open', async () => {
+    const { execFile } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const entry = fileURLToPath(new URL('../src/index.js', import.meta.url));
+    const script = `import(${JSON.stringify(entry)}).then(async ({ RateLimiter }) => {
+      const idle = new RateLimiter({ limit: 5, intervalMs: 60000 });
+      await idle.acquire();
+      const closed = new RateLimiter({ limit: 1, intervalMs: 60000 });
+      await closed.acquire();
+      closed.acquire().then(() => console.log('released by close'));
+      closed.close();
+    });`;
+    const started = performance.now();
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 15_000 }, (error, out) => (error ? reject(error) : resolve(out))),
+    );
+    expect(stdout.trim()).to.equal('released by close');
+    expect(performance.now() - started).to.be.below(15_000);
+  });
+});

@@ -168,11 +168,14 @@ export class HttpClient {
     for (;;) {
       attempt++;
       if (request.authenticate !== false) await this.auth?.ready?.();
+      // Everything slow happens before the token is taken (login above, loading axios here),
+      // so the request reaches the server right after its limiter slot: see RateLimiter.
+      const axios = this.axios;
       if (this.limiter) await this.limiter.acquire();
       const prepared = this.prepare(request);
       if (request.authenticate !== false && this.auth) await this.auth.authorize(prepared);
       const started = performance.now();
-      const outcome = await this.exchange(prepared, request.timeoutMs ?? this.options.timeoutMs ?? 10_000, attempt);
+      const outcome = await this.exchange(axios, prepared, request.timeoutMs ?? this.options.timeoutMs ?? 10_000, attempt);
       this.log(prepared, attempt, started, outcome);
       if (outcome.response && !outcome.error) return outcome.response;
       const error = outcome.error as ProvisioningError;
@@ -227,12 +230,13 @@ export class HttpClient {
   }
 
   private async exchange(
+    axios: AxiosInstance,
     prepared: PreparedRequest,
     timeoutMs: number,
     attempt: number,
   ): Promise<{ response?: HttpResponse; error?: ProvisioningError; possiblySent: boolean; retryAfterMs?: number }> {
     try {
-      const res = await this.axios.request<string>({
+      const res = await axios.request<string>({
         method: prepared.method,
         url: prepared.url.toString(),
         headers: prepared.body ? prepared.headers : { ...prepared.headers, 'Content-Type': undefined as unknown as string },

@@ -4,15 +4,22 @@
  * A token bucket of `limit` tokens in which a spent token comes back exactly one interval
  * (plus a small margin) after it was spent. A classic continuously-refilling bucket would let
  * `2 × limit` calls through in the first interval, which is precisely what a server counting
- * "100 calls per minute" (Huawei) throttles. The margin absorbs network jitter between the
- * moment we send and the moment the server counts.
+ * "100 calls per minute" (Huawei) throttles. The margin absorbs the jitter between the moment
+ * a token is taken and the moment the server counts the request; callers take their token
+ * right before sending (everything slow, such as a login or loading the HTTP library, happens
+ * first), so that jitter is a few milliseconds and a 1% margin keeps the budget used at ~99%.
+ *
+ * The timer is deliberately NOT unref()'d: while a call waits for a token, that wait is the
+ * program's pending work and must keep the process alive (an unref()'d timer let a bulk run
+ * exit silently mid-way, code 13, when every worker was waiting). It exists only while callers
+ * wait, so an idle limiter never holds the event loop open.
  */
 export interface RateLimitOptions {
   /** Calls allowed per interval. */
   limit: number;
   /** Interval length in milliseconds. */
   intervalMs: number;
-  /** Extra wait before a token returns; default 2% of the interval, at least 50 ms, at most 2 s. */
+  /** Extra wait before a token returns; default 1% of the interval, at least 10 ms, at most 2 s. */
   marginMs?: number;
 }
 
@@ -32,7 +39,7 @@ export class RateLimiter {
     if (!(options.intervalMs > 0)) throw new RangeError('rate limit interval must be > 0');
     this.limit = options.limit;
     this.intervalMs = options.intervalMs;
-    this.marginMs = options.marginMs ?? Math.min(2000, Math.max(50, Math.ceil(options.intervalMs * 0.02)));
+    this.marginMs = options.marginMs ?? defaultMargin(options.intervalMs);
   }
 
   /** Resolves when the call may go; callers are served first come, first served. */
@@ -84,6 +91,10 @@ export class RateLimiter {
       while (this.waiters.length > 0 && this.tryTake()) this.waiters.shift()?.();
       this.schedule();
     }, Math.ceil(wait));
-    this.timer.unref?.();
   }
+}
+
+/** 1% of the interval (10 ms at 1 s, 600 ms at 1 min), at least 10 ms, at most 2 s. */
+export function defaultMargin(intervalMs: number): number {
+  return Math.min(2000, Math.max(10, Math.ceil(intervalMs * 0.01)));
 }
