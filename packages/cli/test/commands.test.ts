@@ -2,16 +2,8 @@ import { expect } from 'chai';
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { provisio, startProvisio, tempDir } from './helpers.js';
+import { provisio, simControl, startProvisio, tempDir, type SimulateInfo } from './helpers.js';
 
-interface SimulateOutput {
-  ready: boolean;
-  endpoints: Array<{ instance: string; url: string }>;
-  configFile: string;
-  envFile: string;
-  env: Record<string, string>;
-  config: { instances: Record<string, { config: Record<string, unknown> }> };
-}
 
 const COMMANDS = ['register', 'lookup', 'status', 'rekey', 'decrypt', 'unregister', 'providers', 'simulate', 'bulk', 'conformance', 'demo'];
 
@@ -45,8 +37,12 @@ describe('cli: every subcommand against `provisio simulate`', function () {
   this.timeout(60_000);
   let dir: string;
   let sim: ChildProcess;
-  let info: SimulateOutput;
+  let info: SimulateInfo;
   const run = (args: string[], extraEnv: Record<string, string> = {}) => provisio(args, { cwd: dir, env: { ...info.env, ...extraEnv } });
+  const huaweiDeviceSide = async (path: string, body: unknown): Promise<void> => {
+    const { status } = await simControl(info, dir, 'huawei', 'POST', path, body);
+    expect(status, path).to.be.oneOf([200, 204]);
+  };
   const json = async (args: string[]) => {
     const result = await run([...args, '--json']);
     expect(result.code, `${args.join(' ')}: ${result.stdout}${result.stderr}`).to.equal(0);
@@ -57,7 +53,7 @@ describe('cli: every subcommand against `provisio simulate`', function () {
     dir = tempDir();
     const started = await startProvisio(['simulate', '--write-config', 'provisio.config.json', '--json'], dir);
     sim = started.child;
-    info = JSON.parse(started.firstLine) as SimulateOutput;
+    info = JSON.parse(started.firstLine) as SimulateInfo;
   });
   after(() => {
     sim?.kill('SIGTERM');
@@ -91,10 +87,16 @@ describe('cli: every subcommand against `provisio simulate`', function () {
     expect(registration.credentials.kind).to.equal('verification-code');
     expect(await json(['lookup', '-i', 'huawei', '--node-id', 'cli-node-1'])).to.deep.equal({ deviceId: registration.deviceId });
     expect(await json(['status', '-i', 'huawei', '--device-id', registration.deviceId])).to.include({ activated: false, connectivity: 'offline' });
+    // Seed 002: a device that has never connected cannot get a new key (100610).
+    const early = await run(['rekey', '-i', 'huawei', '--device-id', registration.deviceId, '--verify-code', 'NEWCODE1', '--json']);
+    expect(early.code).to.equal(1);
+    expect((JSON.parse(early.stdout) as { error: { code: string; vendorCode: string } }).error).to.include({ code: 'DEVICE_NOT_ACTIVE', vendorCode: '100610' });
+    await huaweiDeviceSide(`/__sim/device-login`, { nodeId: 'cli-node-1', verifyCode: registration.credentials.verifyCode });
+    await huaweiDeviceSide(`/__sim/devices/${registration.deviceId}/disconnect`, {});
     const rekeyed = (await json(['rekey', '-i', 'huawei', '--device-id', registration.deviceId, '--verify-code', 'NEWCODE1'])) as { credentials: { verifyCode: string } };
     expect(rekeyed.credentials.verifyCode).to.equal('NEWCODE1');
     const readable = await run(['status', '-i', 'huawei', '--device-id', registration.deviceId]);
-    expect(readable.stdout).to.match(/activated\s+false/).and.match(/connectivity\s+offline/);
+    expect(readable.stdout).to.match(/activated\s+true/).and.match(/connectivity\s+offline/);
     const notJson = await provisio(['decrypt', '-i', 'huawei', '--json'], { cwd: dir, env: info.env, input: 'not json' });
     expect(notJson.code).to.equal(2);
     const plain = await provisio(['decrypt', '-i', 'huawei', '--json'], { cwd: dir, env: info.env, input: JSON.stringify(rekeyed) });

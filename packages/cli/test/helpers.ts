@@ -44,3 +44,53 @@ export function startProvisio(args: string[], cwd: string): Promise<{ child: Chi
     child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
   });
 }
+
+/** What `provisio simulate --json` prints on its first line. */
+export interface SimulateInfo {
+  ready: boolean;
+  endpoints: Array<{ instance: string; url: string }>;
+  configFile: string;
+  envFile: string;
+  env: Record<string, string>;
+  config: { instances: Record<string, { plugin: string; config: Record<string, unknown> }> };
+}
+
+/**
+ * A call to a simulator's control surface, as the device side would make it: over the
+ * instance's own transport (the Huawei simulator speaks mutual TLS with the files `simulate` wrote).
+ */
+export async function simControl(info: SimulateInfo, dir: string, instance: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const { request: httpsRequest } = await import('node:https');
+  const { request: httpRequest } = await import('node:http');
+  const { readFileSync } = await import('node:fs');
+  const { resolve: resolvePath } = await import('node:path');
+  const base = info.endpoints.find((e) => e.instance === instance)?.url;
+  if (!base) throw new Error(`no simulator for ${instance}`);
+  const url = new URL(path, base);
+  const tls = info.config.instances[instance]?.config.tls as { caFile: string; pfxFile: string; passphrase: string } | undefined;
+  const options = tls
+    ? {
+        method,
+        ca: readFileSync(resolvePath(dir, tls.caFile)),
+        pfx: readFileSync(resolvePath(dir, tls.pfxFile)),
+        passphrase: tls.passphrase.replace(/^\$\{(.+)\}$/, (_m, name: string) => info.env[name] ?? ''),
+      }
+    : { method };
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => {
+        let json: unknown;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = text;
+        }
+        resolve({ status: res.statusCode ?? 0, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}

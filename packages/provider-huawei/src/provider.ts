@@ -50,6 +50,8 @@ export const HUAWEI_CAPABILITIES: ProviderCapabilities = {
   sealedCredentials: false,
   rekeyRequiresOffline: true,
   connectivity: true,
+  // Seed 002: 100610 "Device is not active" for a device that has never connected.
+  rekeyScope: 'activated',
 };
 
 /** Password mode: the device gets a secret (a PSK-like credential); the API has no secret refresh. */

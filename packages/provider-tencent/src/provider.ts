@@ -61,6 +61,8 @@ export function tencentCapabilities(config: TencentConfig): ProviderCapabilities
     sealedCredentials: sealed,
     rekeyRequiresOffline: true,
     connectivity: cloud,
+    // A connected device gets a new key only by delete + re-create, which needs the opt-in.
+    rekeyScope: config.rekey?.recreateActivatedDevices ? 'any' : 'never-activated',
   };
 }
 

@@ -26,7 +26,8 @@ export function runConformance(harness: Harness, options: SuiteOptions = {}): Co
     this.timeout(options.timeoutMs ?? 30_000);
     before(async () => {
       await harness.setup?.();
-      ctx.provider = await harness.createProvider({ allowDestructiveRekey: true });
+      // The default configuration, as a user gets it: no overrides a user would not have.
+      ctx.provider = await harness.createProvider({});
     });
     after(async () => {
       await harness.teardown?.();

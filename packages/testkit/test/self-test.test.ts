@@ -43,13 +43,13 @@ describe('testkit: the suite itself', function () {
     expect(failure(json, 'a device that does not exist: NOT_FOUND')).to.include('expected NOT_FOUND, got INTERNAL');
     expect(failure(json, 'an HTTP 503: UNAVAILABLE, retryable true')).to.include('retryable');
     expect(failure(json, 'does not leak them')).to.match(/secret #1 leaked in a UNAVAILABLE error/);
-    expect(failure(json, 'rekey: succeeds offline')).to.include('rekey is not implemented');
+    expect(failure(json, 'rekey: after the device has connected')).to.include('rekey is not implemented');
   });
 
   it('reports declared known failures as such, and fails a known failure that passes', () => {
     const json = runSuite('known-failures.suite.js');
     const titles = json.failures.map((f) => f.fullTitle);
-    expect(titles.some((t) => t.includes('rekey: succeeds offline'))).to.equal(false);
+    expect(titles.some((t) => t.includes('rekey: after the device has connected'))).to.equal(false);
     expect(failure(json, 'unregister: deletes the device')).to.include('remove it from knownFailures');
   });
 

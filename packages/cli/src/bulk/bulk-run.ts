@@ -8,8 +8,16 @@ import {
   type Registration,
 } from '@provisio/core';
 import { DurableAppender } from './durable-file.js';
+import { RunLock } from './run-lock.js';
 import { readDevices, type InputRow } from './input-reader.js';
 import { loadResumeState, NOTHING_CREATED, type CredentialLine } from './journal.js';
+
+/** Find → (register | delete + register) rounds before a recovering row is left for the next run. */
+const MAX_RECOVERY_ROUNDS = 3;
+
+function isCode(error: unknown, code: ProvisioningError['code']): boolean {
+  return isProvisioningError(error) && (error as ProvisioningError).code === code;
+}
 
 export interface BulkOptions {
   provider: ProvisioningProvider;
@@ -54,6 +62,15 @@ export interface BulkSummary extends BulkProgress {
  */
 export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const journalPath = options.journal ?? `${options.output}.journal`;
+  const lock = await RunLock.acquire(`${journalPath}.lock`, options.output);
+  try {
+    return await runLocked(options, journalPath);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLocked(options: BulkOptions, journalPath: string): Promise<BulkSummary> {
   const state = await loadResumeState(journalPath, options.output);
   // Create the credentials file 0600 before anything is written to it.
   await (await openFile(options.output, 'a', 0o600)).close();
@@ -91,41 +108,77 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
     state.done.add(nodeId);
   };
 
-  /** A device whose earlier call may have reached the cloud: check before acting. */
+  /**
+   * A device whose earlier call may have reached the cloud: find it before acting, and give it
+   * exactly what the row asks for (same verify code, PSK, validity), never a provider default.
+   *
+   * - not on the cloud: register the row (an ALREADY_EXISTS answer means the lost call landed
+   *   after all: look again, never skip);
+   * - on the cloud but never connected: the lost answer may have carried a platform-made
+   *   secret nobody saved, so delete it and register the row again (a refresh-key call is not
+   *   an option: Huawei answers 100610 "Device is not active" for a device that never
+   *   connected, seed 002, and it never returns the PSK); where the provider cannot delete,
+   *   rekey with the row's own values;
+   * - on the cloud and already connected: it holds its credentials; left alone, said so.
+   */
   const recover = async (row: InputRow, request: RegisterRequest): Promise<'registered' | 'recovered'> => {
     if (!caps.lookup) {
       await record(row, request.nodeId, ...(await registerOnce(request)), false);
       return 'registered';
     }
-    let ref;
-    try {
-      ref = await options.provider.lookup({ nodeId: request.nodeId });
-    } catch (error) {
-      if (isProvisioningError(error) && (error as ProvisioningError).code === 'NOT_FOUND') {
-        await record(row, request.nodeId, ...(await registerOnce(request)), false);
-        return 'registered';
+    for (let attempt = 1; ; attempt++) {
+      const ref = await findDevice(request.nodeId);
+      if (!ref) {
+        try {
+          await record(row, request.nodeId, ...(await registerOnce(request)), attempt > 1);
+          return attempt > 1 ? 'recovered' : 'registered';
+        } catch (error) {
+          if (isCode(error, 'ALREADY_EXISTS') && attempt < MAX_RECOVERY_ROUNDS) continue;
+          throw error;
+        }
       }
+      if (caps.status && (await options.provider.status(ref)).activated) {
+        throw new ProvisioningError({
+          code: 'ALREADY_EXISTS',
+          message: `${request.nodeId} exists and has already connected, so the device holds its credentials; nothing re-issued`,
+          retryable: false,
+        });
+      }
+      if (caps.unregister) {
+        await options.provider.unregister(ref);
+        try {
+          await record(row, request.nodeId, ...(await registerOnce(request)), true);
+          return 'recovered';
+        } catch (error) {
+          if (isCode(error, 'ALREADY_EXISTS') && attempt < MAX_RECOVERY_ROUNDS) continue;
+          throw error;
+        }
+      }
+      if (!caps.rekey) {
+        throw new ProvisioningError({
+          code: 'UNSUPPORTED',
+          message: `${request.nodeId} was registered by an interrupted run, and this provider can neither delete it nor re-issue its credentials`,
+          retryable: false,
+        });
+      }
+      const rekeyed = await options.provider.rekey(ref, {
+        verifyCode: request.verifyCode,
+        psk: request.psk,
+        validitySeconds: request.validitySeconds,
+      });
+      await record(row, request.nodeId, { ...rekeyed, nodeId: request.nodeId }, rekeyed.credentials, true);
+      return 'recovered';
+    }
+  };
+
+  /** The device's reference, or undefined when the cloud has no device with this node id. */
+  const findDevice = async (nodeId: string) => {
+    try {
+      return await options.provider.lookup({ nodeId });
+    } catch (error) {
+      if (isCode(error, 'NOT_FOUND')) return undefined;
       throw error;
     }
-    if (caps.status && (await options.provider.status(ref)).activated) {
-      throw new ProvisioningError({
-        code: 'ALREADY_EXISTS',
-        message: `${request.nodeId} exists and has already connected, so it is not a device this run created; left alone`,
-        retryable: false,
-      });
-    }
-    if (!caps.rekey) {
-      throw new ProvisioningError({
-        code: 'UNSUPPORTED',
-        message: `${request.nodeId} was registered by an interrupted run, and this provider cannot re-issue its credentials (no rekey)`,
-        retryable: false,
-      });
-    }
-    // The first answer is lost: issue fresh credentials for the same device (it never connected).
-    const rekeyed = await options.provider.rekey(ref, {});
-    const credentials = request.psk && rekeyed.credentials.kind === 'verification-code' ? { ...rekeyed.credentials, psk: request.psk } : rekeyed.credentials;
-    await record(row, request.nodeId, { ...rekeyed, nodeId: request.nodeId }, credentials, true);
-    return 'recovered';
   };
 
   const registerOnce = async (request: RegisterRequest): Promise<[Registration, Registration['credentials']]> => {
@@ -163,7 +216,9 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
         await journal.append({ t: 'fail', node: nodeId, line: row.line, code: e.code, message: e.message, final: true });
         return invalid(row, e.message, nodeId);
       }
-      const final = NOTHING_CREATED.has(e.code);
+      // After an uncertain attempt nothing proves the cloud holds nothing: the row stays open
+      // and the next run looks again (an ALREADY_EXISTS there means "find it", not "skip it").
+      const final = !uncertain && NOTHING_CREATED.has(e.code);
       await journal.append({ t: 'fail', node: nodeId, line: row.line, code: e.code, message: e.message, final });
       progress.failed++;
       failures.push({ line: row.line, nodeId, code: e.code, message: e.message });

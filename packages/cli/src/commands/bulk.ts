@@ -45,13 +45,17 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
         throw new ProvisioningError({ code: 'INVALID_INPUT', message: `cannot read --input ${o.input}`, field: 'input', rule: 'cli', retryable: false });
       });
       const controller = new AbortController();
+      let bar: ReturnType<typeof progressReporter> | undefined;
       const onSignal = () => {
-        if (controller.signal.aborted) process.exit(130);
+        if (controller.signal.aborted) {
+          bar?.stop();
+          process.exit(130);
+        }
         output.err('bulk: stopping after the calls in flight (Ctrl-C again to quit now; the journal keeps everything)');
         controller.abort();
       };
       process.on('SIGINT', onSignal);
-      const bar = output.json ? undefined : progressReporter(total);
+      bar = output.json ? undefined : progressReporter(total);
       try {
         const summary = await withInstance(o, (provider) =>
           runBulk({
@@ -66,6 +70,7 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
           }),
         );
         bar?.stop();
+        bar = undefined;
         if (output.json) output.out(JSON.stringify(summary, null, 2));
         else {
           output.out(
@@ -76,8 +81,12 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
           if (summary.failures.length) output.out(`\nFailures:\n${table(summary.failures.map((r) => ({ ...r })))}`);
         }
         if (controller.signal.aborted) result.exitCode = 130;
-        else if (summary.failed > 0 || (o.strict && summary.invalid > 0)) result.exitCode = summary.invalid > 0 && summary.failed === 0 ? EXIT.INVALID_INPUT : EXIT.FAILURE;
+        else if (summary.failed > 0) result.exitCode = EXIT.FAILURE;
+        else if (summary.invalid > 0) result.exitCode = o.strict ? EXIT.INVALID_INPUT : EXIT.ROWS_SKIPPED;
       } finally {
+        // Every exit path (a setup error included) stops the bar: its timer would keep the
+        // process alive and its hidden cursor would stay hidden.
+        bar?.stop();
         process.off('SIGINT', onSignal);
       }
     });

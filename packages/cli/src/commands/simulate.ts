@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadPlugin, type RunningSimulator, type SimulatorStartOptions } from '@provisio/core';
 import { BUILTIN_PLUGINS, CLI_ROOT, outputFor, type GlobalOptions } from '../context.js';
 import { table } from '../output/format.js';
@@ -57,9 +57,11 @@ export function registerSimulateCommand(program: Command): void {
     .command('simulate')
     .description('Start the Huawei and Tencent simulators on 127.0.0.1 and print their endpoints and a ready configuration')
     .option('--write-config <file>', 'write the configuration there (secrets as ${ENV} references)')
-    .option('--env-file <file>', 'write the secret values there (mode 0600)', 'provisio.env')
+    // Not --env-file: Node reads that flag itself (and exits 9) before provisio runs.
+    .option('--secrets-file <file>', 'write the secret values there (mode 0600)', 'provisio.env')
     .option('--tls-dir <dir>', 'where the Huawei simulator keeps its CA, server and client certificates', '.provisio/huawei-tls')
     .option('--no-tls', 'serve Huawei over plain HTTP instead of mutual TLS')
+    .option('--rate-limit <calls/interval>', "each simulator's flow control, mirrored in the written config's client limit (e.g. 20/1s, 100/1m)", parseRateLimit)
     .option('--huawei-port <port>', 'port for the Huawei simulator (default: any free port)')
     .option('--tencent-port <port>', 'port for the Tencent simulator (default: any free port)')
     .addHelpText(
@@ -68,15 +70,25 @@ export function registerSimulateCommand(program: Command): void {
     )
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<
-        GlobalOptions & { writeConfig?: string; envFile: string; huaweiPort?: string; tencentPort?: string; tls: boolean; tlsDir: string }
+        GlobalOptions & {
+          writeConfig?: string;
+          secretsFile: string;
+          huaweiPort?: string;
+          tencentPort?: string;
+          tls: boolean;
+          tlsDir: string;
+          rateLimit?: { limit: number; intervalMs: number };
+        }
       >();
       const output = outputFor(o);
       const started = await startSimulators(BUILTIN_PLUGINS, {
-        huawei: { port: Number(o.huaweiPort ?? 0), tls: o.tls ? { dir: resolve(o.tlsDir), requireClientCert: true } : undefined },
-        tencent: { port: Number(o.tencentPort ?? 0) },
+        huawei: { port: Number(o.huaweiPort ?? 0), tls: o.tls ? { dir: resolve(o.tlsDir), requireClientCert: true } : undefined, rateLimit: o.rateLimit },
+        tencent: { port: Number(o.tencentPort ?? 0), rateLimit: o.rateLimit },
       });
       const { config, env } = configWithEnvReferences(started);
-      const envFile = resolve(o.envFile);
+      const envFile = resolve(o.secretsFile);
+      // `mode` applies only to a new file: an existing one is narrowed before secrets go in.
+      if (existsSync(envFile)) chmodSync(envFile, 0o600);
       writeFileSync(envFile, `${Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
       const configFile = o.writeConfig ? resolve(o.writeConfig) : undefined;
       if (configFile) writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
@@ -99,4 +111,15 @@ export function registerSimulateCommand(program: Command): void {
       });
       await Promise.allSettled(started.map((s) => s.simulator.stop()));
     });
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** "20/1s" → 20 calls per 1,000 ms; "100/1m" → 100 per 60,000 ms. */
+export function parseRateLimit(value: string): { limit: number; intervalMs: number } {
+  const match = /^(\d+)\/(\d+)(ms|s|m)$/.exec(value.trim());
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+    throw new InvalidArgumentError('expected <calls>/<interval>, e.g. 20/1s or 100/1m');
+  }
+  return { limit: Number(match[1]), intervalMs: Number(match[2]) * (UNITS[match[3] as string] as number) };
 }

@@ -1,4 +1,5 @@
 import { isProvisioningError, type ErrorCode } from '@provisio/core';
+import { CliError } from './cli-error.js';
 
 /** Exit codes, distinct per kind of failure so scripts can branch on them. */
 export const EXIT = {
@@ -8,6 +9,10 @@ export const EXIT = {
   AUTHENTICATION: 3,
   NOT_FOUND: 4,
   RATE_LIMITED: 5,
+  /** Another bulk run holds the output's lock. */
+  BUSY: 6,
+  /** bulk finished, but some input rows were invalid and skipped. */
+  ROWS_SKIPPED: 7,
 } as const;
 
 const BY_CODE: Partial<Record<ErrorCode, number>> = {
@@ -20,8 +25,9 @@ const BY_CODE: Partial<Record<ErrorCode, number>> = {
 };
 
 export function exitCodeFor(error: unknown): number {
+  if (error instanceof CliError) return error.exitCode;
   if (isProvisioningError(error)) return BY_CODE[(error as { code: ErrorCode }).code] ?? EXIT.FAILURE;
   return EXIT.FAILURE;
 }
 
-export const EXIT_CODES_HELP = `Exit codes: 0 ok, 1 other failure, 2 invalid input or configuration, 3 authentication/access denied, 4 not found, 5 rate limited or quota exceeded.`;
+export const EXIT_CODES_HELP = `Exit codes: 0 ok, 1 other failure, 2 invalid input or configuration, 3 authentication/access denied, 4 not found, 5 rate limited or quota exceeded, 6 another bulk run holds the output, 7 bulk done but invalid rows were skipped.`;

@@ -5,6 +5,18 @@ export const OPERATIONS = ['register', 'lookup', 'status', 'rekey', 'decryptCred
 export type Operation = (typeof OPERATIONS)[number];
 
 /**
+ * Which devices `rekey` can serve, by whether they have ever connected:
+ * - `any`: every device;
+ * - `activated`: only devices that have connected at least once (Huawei answers 100610
+ *   "Device is not active" otherwise → DEVICE_NOT_ACTIVE);
+ * - `never-activated`: only devices that have never connected (Tencent by default: a new
+ *   secret for a connected device means deleting and re-creating it) → UNSUPPORTED otherwise.
+ * It may follow the instance's configuration; the testkit checks the default configuration.
+ */
+export const REKEY_SCOPES = ['any', 'activated', 'never-activated'] as const;
+export type RekeyScope = (typeof REKEY_SCOPES)[number];
+
+/**
  * What one provider instance supports, declared rather than guessed (like abstract-level's
  * `supports`). The testkit runs only the scenarios a manifest claims, and fails a manifest
  * that carries a key it does not know.
@@ -20,6 +32,8 @@ export interface ProviderCapabilities {
   rekeyRequiresOffline: boolean;
   /** `status` reports connectivity (online/offline), not only activation. */
   connectivity: boolean;
+  /** Which devices `rekey` serves (see REKEY_SCOPES); absent means `any`. */
+  rekeyScope?: RekeyScope;
 }
 
 /** The keys a capabilities manifest may carry; anything else is an error. */
@@ -29,4 +43,5 @@ export const CAPABILITY_KEYS: ReadonlyArray<keyof ProviderCapabilities> = [
   'sealedCredentials',
   'rekeyRequiresOffline',
   'connectivity',
+  'rekeyScope',
 ];

@@ -137,7 +137,13 @@ export class SimServer {
         send(res, this.options.vendorFault(fault));
         return;
       }
-      send(res, await this.options.handle(request));
+      const reply = await this.options.handle(request);
+      if (fault?.kind === 'lost-answer') {
+        // The cloud acted (the device exists, the secret is issued) but the answer never arrives.
+        req.socket.destroy();
+        return;
+      }
+      send(res, reply);
     } catch (error) {
       send(res, { status: 500, body: { error: error instanceof Error ? error.message : String(error) } });
     }

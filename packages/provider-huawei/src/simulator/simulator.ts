@@ -408,6 +408,8 @@ export class HuaweiSimulator extends BaseSimulator {
     const device = this.find(deviceId, appId);
     if (!device) return businessError(404, '100403', 'The device is not existed.');
     if (device.status === 'ONLINE') return businessError(400, '100611', 'Device is online.');
+    // Seed 002: refreshing the key of a device that has never connected is refused.
+    if (!device.activated) return businessError(400, '100610', 'Device is not active.');
     if (b.nodeId !== undefined && (typeof b.nodeId !== 'string' || !b.nodeId || b.nodeId.length > 256)) {
       return businessError(400, '50400', 'The input is invalid.');
     }
@@ -473,14 +475,19 @@ export class HuaweiSimulator extends BaseSimulator {
   protected override control(req: SimRequest): SimReply | undefined {
     const path = req.url.pathname;
     if (req.method === 'GET' && path === '/__sim/stats') return { status: 200, body: { ...this.stats } };
-    if (req.method === 'GET' && path === '/__sim/devices') return { status: 200, body: this.listDevices() };
+    // Secrets stay on the device side of the control surface: prove them with device-login.
+    if (req.method === 'GET' && path === '/__sim/devices') {
+      return { status: 200, body: this.listDevices().map(({ psk: _psk, verifyCode: _code, ...device }) => device) };
+    }
     if (req.method === 'POST' && path === '/__sim/tokens/expire') {
       this.expireTokens();
       return { status: 204 };
     }
     if (req.method === 'POST' && path === '/__sim/device-login') {
-      const { nodeId, verifyCode, secret } = JSON.parse(req.text || '{}') as { nodeId?: string; verifyCode?: string; secret?: string };
+      const { nodeId, verifyCode, secret, psk } = JSON.parse(req.text || '{}') as { nodeId?: string; verifyCode?: string; secret?: string; psk?: string };
       try {
+        // A verify-code device that also presents its DTLS PSK must hold the one the platform has.
+        if (psk !== undefined && [...this.liveDevices()].every((d) => d.nodeId !== nodeId || d.psk !== psk)) throw new Error('psk mismatch');
         const deviceId = secret !== undefined ? this.connectWithSecret(String(nodeId), secret) : this.connectWithCode(String(nodeId), String(verifyCode));
         return { status: 200, body: { deviceId } };
       } catch {

@@ -16,6 +16,7 @@ export function lifecycleScenarios(ctx: SuiteContext): void {
     let credentials: DeviceCredentials | undefined;
     const ref = () => ({ deviceId: (registration as Registration).deviceId });
     const registered = () => (registration ? undefined : 'registration failed earlier');
+    const rekeyScope = () => ctx.capabilities.rekeyScope ?? 'any';
 
     const open = async (reg: Registration): Promise<DeviceCredentials> => {
       const plain = await ctx.provider.decryptCredentials(reg.credentials);
@@ -50,6 +51,17 @@ export function lifecycleScenarios(ctx: SuiteContext): void {
       expect(status.raw, 'raw vendor fields').to.be.an('object');
     }, () => ctx.needsOperation('register', 'status')() ?? registered());
 
+    ctx.test('rekey', 'rekey: before the first connection, as the manifest\'s rekeyScope says', async () => {
+      if (rekeyScope() === 'activated') {
+        await expectProvisioningError(ctx.provider.rekey(ref(), {}), 'DEVICE_NOT_ACTIVE');
+        return;
+      }
+      const rekeyed = await ctx.provider.rekey(ref(), {});
+      expect(rekeyed.deviceId).to.equal(ref().deviceId);
+      registration = rekeyed;
+      credentials = await open(rekeyed);
+    }, () => ctx.needsOperation('register', 'rekey', 'decryptCredentials')() ?? registered());
+
     ctx.test('status', 'status: after the device connects with its credentials, it is activated and online', async () => {
       await ctx.backend?.connect(registration as Registration, credentials as DeviceCredentials);
       const status = await ctx.provider.status(ref());
@@ -70,7 +82,11 @@ export function lifecycleScenarios(ctx: SuiteContext): void {
       if (ctx.capabilities.connectivity) expect(status.connectivity).to.equal('offline');
     }, () => ctx.needsBackend('register', 'status', 'decryptCredentials')() ?? (credentials ? undefined : 'no credentials'));
 
-    ctx.test('rekey', 'rekey: succeeds offline and the new credentials work, the old ones do not', async () => {
+    ctx.test('rekey', 'rekey: after the device has connected, offline: as rekeyScope says; new credentials work, old ones do not', async () => {
+      if (rekeyScope() === 'never-activated') {
+        await expectProvisioningError(ctx.provider.rekey(ref(), {}), 'UNSUPPORTED');
+        return;
+      }
       const rekeyed = await ctx.provider.rekey(ref(), {});
       expect(rekeyed.deviceId).to.equal(ref().deviceId);
       const fresh = await open(rekeyed);
@@ -88,7 +104,7 @@ export function lifecycleScenarios(ctx: SuiteContext): void {
       }
       registration = rekeyed;
       credentials = fresh;
-    }, () => ctx.needsOperation('register', 'rekey', 'decryptCredentials')() ?? registered());
+    }, () => ctx.needsBackend('register', 'rekey', 'decryptCredentials')() ?? registered());
 
     ctx.test('unregister', 'unregister: deletes the device; status then answers NOT_FOUND', async () => {
       await ctx.provider.unregister(ref());
