@@ -169,3 +169,82 @@ describe('real conditions: bulk against `provisio simulate` in another process, 
     expect(lines(join(dir, 'lock-out.jsonl'))).to.have.length(80);
   });
 });
+
+/** Runs a shell line (bash, for PIPESTATUS) with the CLI as `$P`; resolves with its outcome. */
+function shell(line: string, cwd: string, env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-c', line], { cwd, env: { ...process.env, ...env, P: `${process.execPath} ${BIN}` } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('real conditions: shell pipes and a terminal', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let sim: ChildProcess;
+  let info: SimulateInfo;
+
+  before(async () => {
+    dir = tempDir();
+    const started = await startProvisio(['simulate', '--write-config', 'provisio.config.json', '--json', '--rate-limit', '20/1s'], dir);
+    sim = started.child;
+    info = JSON.parse(started.firstLine) as SimulateInfo;
+  });
+  after(() => sim?.kill('SIGTERM'));
+
+  it("the README pipeline works with a slow reader: register --json | (sleep 1; decrypt)", async () => {
+    const r = await shell('$P register -i tencent --node-id pipe_dev_1 --json | (sleep 1; $P decrypt -i tencent --json)', dir, info.env);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.include({ kind: 'psk', encoding: 'base64' });
+  });
+
+  it('decrypt reads a slow writer that delivers its JSON in pieces', async () => {
+    const registered = await shell('$P register -i tencent --node-id pipe_dev_2 --json', dir, info.env);
+    expect(registered.code, registered.stderr).to.equal(0);
+    const text = registered.stdout;
+    const half = Math.floor(text.length / 2);
+    const r = await shell('(sleep 0.5; printf "%s" "$A"; sleep 0.7; printf "%s" "$B") | $P decrypt -i tencent --json', dir, { ...info.env, A: text.slice(0, half), B: text.slice(half) });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.include({ kind: 'psk' });
+  });
+
+  it('a reader that went away: register fails cleanly (no stack, no secret) and the issued credentials are saved in a 0600 file', async () => {
+    const r = await shell('$P register -i tencent --node-id pipe_dev_3 --json | true; echo "status=${PIPESTATUS[0]}" >&2', dir, info.env);
+    expect(r.stderr).to.include('status=1');
+    expect(r.stderr).to.not.match(/\n\s+at /); // no stack trace
+    const saved = /saved in (\S+) \(mode 0600\)/.exec(r.stderr)?.[1];
+    expect(saved, r.stderr).to.be.a('string');
+    expect(statSync(saved as string).mode & 0o777).to.equal(0o600);
+    const registration = JSON.parse(readFileSync(saved as string, 'utf8')) as { nodeId: string; credentials: { kind: string; payload: string } };
+    expect(registration.nodeId).to.equal('pipe_dev_3');
+    expect(r.stderr).to.not.include(registration.credentials.payload);
+    const plain = await provisio(['decrypt', '-i', 'tencent', '--input', saved as string, '--json'], { cwd: dir, env: info.env });
+    expect(plain.code, plain.stderr).to.equal(0);
+  });
+
+  it('bulk on a terminal: a setup error exits promptly and restores the cursor', async () => {
+    const empty = tempDir();
+    writeFileSync(join(empty, 'd.jsonl'), '{"nodeId":"x"}\n');
+    const r = await shell(`script -qec "$P bulk -i huawei --input d.jsonl --output o.jsonl" /dev/null`, empty, {}, 30_000);
+    expect(r.code, `exited by itself: ${r.stdout}`).to.equal(2);
+    const hidden = r.stdout.lastIndexOf('\x1b[?25l');
+    if (hidden >= 0) expect(r.stdout.indexOf('\x1b[?25h', hidden), 'cursor shown again').to.be.greaterThan(hidden);
+    expect(r.stdout).to.include('provisio.config.json');
+  });
+
+  it('bulk on a terminal: a successful run shows the bar and restores the cursor', async () => {
+    writeFileSync(join(dir, 'tty.jsonl'), Array.from({ length: 30 }, (_, i) => JSON.stringify({ nodeId: `tty-${i}` })).join('\n'));
+    const r = await shell(`script -qec "$P bulk -i huawei --input tty.jsonl --output tty-out.jsonl" /dev/null`, dir, info.env, 60_000);
+    expect(r.code, r.stdout).to.equal(0);
+    expect(r.stdout).to.include('\x1b[?25l').and.include('\x1b[?25h');
+    expect(r.stdout).to.include('Registered 30');
+  });
+});

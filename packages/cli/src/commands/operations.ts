@@ -2,7 +2,19 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ProvisioningError, type DeviceCredentials, type RegisterRequest, type Registration, type RekeyRequest, type SealedCredentials } from '@provisio/core';
 import { outputFor, withInstance, type GlobalOptions } from '../context.js';
-import { keyValues, printResult } from '../output/format.js';
+import { deliverIssued, keyValues, printResult } from '../output/format.js';
+
+/**
+ * All of stdin, read as a stream: a pipe's writer may still be working (a register call in
+ * flight) and may deliver in any number of chunks; a synchronous read of fd 0 fails with
+ * EAGAIN on a non-blocking pipe.
+ */
+async function readStdin(): Promise<string> {
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  for await (const chunk of process.stdin) text += chunk as string;
+  return text;
+}
 
 function invalid(field: string, message: string): ProvisioningError {
   return new ProvisioningError({ code: 'INVALID_INPUT', message, field, rule: 'cli', retryable: false });
@@ -67,7 +79,7 @@ export function registerOperationCommands(program: Command): void {
       const vendor = vendorJson(o.vendor);
       if (vendor) request.vendor = vendor;
       const registration = await withInstance(o, (p) => p.register(request));
-      printResult(outputFor(o), registration, () => keyValues(registrationView(registration)));
+      await deliverIssued(outputFor(o), registration, () => keyValues(registrationView(registration)));
     });
 
   program
@@ -113,7 +125,7 @@ export function registerOperationCommands(program: Command): void {
       if (psk) request.psk = psk;
       if (o.validity !== undefined) request.validitySeconds = integer(o.validity, 'validity');
       const registration = await withInstance(o, (p) => p.rekey({ deviceId: o.deviceId as string }, request));
-      printResult(outputFor(o), registration, () => keyValues(registrationView(registration)));
+      await deliverIssued(outputFor(o), registration, () => keyValues(registrationView(registration)));
     });
 
   program
@@ -129,7 +141,7 @@ export function registerOperationCommands(program: Command): void {
         throw invalid('input', 'pipe the JSON of a register result into decrypt, or pass --input FILE');
       }
       try {
-        parsed = JSON.parse(readFileSync(o.input === '-' ? 0 : (o.input as string), 'utf8')) as typeof parsed;
+        parsed = JSON.parse(o.input === '-' ? await readStdin() : readFileSync(o.input as string, 'utf8')) as typeof parsed;
       } catch (error) {
         throw invalid('input', `the input is not JSON: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -171,11 +171,19 @@ export class HttpClient {
       // Everything slow happens before the token is taken (login above, loading axios here),
       // so the request reaches the server right after its limiter slot: see RateLimiter.
       const axios = this.axios;
-      if (this.limiter) await this.limiter.acquire();
-      const prepared = this.prepare(request);
-      if (request.authenticate !== false && this.auth) await this.auth.authorize(prepared);
-      const started = performance.now();
-      const outcome = await this.exchange(axios, prepared, request.timeoutMs ?? this.options.timeoutMs ?? 10_000, attempt);
+      const release = this.limiter ? await this.limiter.acquireSlot() : undefined;
+      let prepared: PreparedRequest;
+      let started: number;
+      let outcome: Awaited<ReturnType<HttpClient['exchange']>>;
+      try {
+        prepared = this.prepare(request);
+        if (request.authenticate !== false && this.auth) await this.auth.authorize(prepared);
+        started = performance.now();
+        outcome = await this.exchange(axios, prepared, request.timeoutMs ?? this.options.timeoutMs ?? 10_000, attempt);
+      } finally {
+        // The server counted this call by the time its answer (or our giving up) came.
+        release?.();
+      }
       this.log(prepared, attempt, started, outcome);
       if (outcome.response && !outcome.error) return outcome.response;
       const error = outcome.error as ProvisioningError;

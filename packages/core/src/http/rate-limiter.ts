@@ -1,15 +1,19 @@
 /**
- * Client-side rate limiter: at most `limit` calls in any window of `intervalMs`.
+ * Client-side rate limiter: at most `limit` calls in any window of `intervalMs`, as the server
+ * counts them.
  *
- * A token bucket of `limit` tokens in which a spent token comes back exactly one interval
- * (plus a small margin) after it was spent. A classic continuously-refilling bucket would let
- * `2 × limit` calls through in the first interval, which is precisely what a server counting
- * "100 calls per minute" (Huawei) throttles. The margin absorbs the jitter between the moment
- * a token is taken and the moment the server counts the request; callers take their token
- * right before sending (everything slow, such as a login or loading the HTTP library, happens
- * first), so that jitter is a few milliseconds and a 1% margin keeps the budget used at ~99%.
+ * A ring of `limit` slots. A classic continuously-refilling bucket would let `2 × limit` calls
+ * through in the first interval, which is precisely what a server counting "100 calls per
+ * minute" (Huawei) throttles. And a slot must not come back one interval after the call was
+ * *sent*: the server counts the call when it *arrives*, somewhere between the send and the
+ * answer, so a burst whose arrivals spread over 30 ms would collide with the next burst sent
+ * exactly one interval later. A slot taken with `acquireSlot()` therefore comes back one
+ * interval after its call *finished* (the latest moment the server can have counted it), plus
+ * a small margin for timer granularity. That bound is exact whatever the network does, so the
+ * budget is used up to the latency of one call per interval (~99% at 20/s locally) with no
+ * throttle. `acquire()` (no completion known) counts from the grant.
  *
- * The timer is deliberately NOT unref()'d: while a call waits for a token, that wait is the
+ * The timer is deliberately NOT unref()'d: while a call waits for a slot, that wait is the
  * program's pending work and must keep the process alive (an unref()'d timer let a bulk run
  * exit silently mid-way, code 13, when every worker was waiting). It exists only while callers
  * wait, so an idle limiter never holds the event loop open.
@@ -19,20 +23,24 @@ export interface RateLimitOptions {
   limit: number;
   /** Interval length in milliseconds. */
   intervalMs: number;
-  /** Extra wait before a token returns; default 1% of the interval, at least 10 ms, at most 2 s. */
+  /** Extra wait before a slot returns; default 0.5% of the interval, at least 5 ms, at most 1 s. */
   marginMs?: number;
 }
+
+/** Call it when the call is over (answer received or given up): the slot's interval starts then. */
+export type ReleaseSlot = () => void;
 
 export class RateLimiter {
   readonly limit: number;
   readonly intervalMs: number;
   private readonly marginMs: number;
-  /** When each of the last `limit` tokens was spent (a ring; the oldest is at `head`). */
+  /** When each slot's last call was counted from (Infinity while in flight); oldest at `head`. */
   private readonly spentAt: number[] = [];
   private head = 0;
-  private readonly waiters: Array<() => void> = [];
+  private readonly waiters: Array<(slot: number) => void> = [];
   private timer: NodeJS.Timeout | undefined;
   private granted = 0;
+  private closed = false;
 
   constructor(options: RateLimitOptions) {
     if (!Number.isInteger(options.limit) || options.limit < 1) throw new RangeError('rate limit must be an integer >= 1');
@@ -42,13 +50,26 @@ export class RateLimiter {
     this.marginMs = options.marginMs ?? defaultMargin(options.intervalMs);
   }
 
-  /** Resolves when the call may go; callers are served first come, first served. */
-  acquire(): Promise<void> {
-    if (this.waiters.length === 0 && this.tryTake()) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.waiters.push(resolve);
+  /** Resolves when the call may go (its slot counts from now); first come, first served. */
+  async acquire(): Promise<void> {
+    await this.takeSlot();
+  }
+
+  /**
+   * Resolves when the call may go, with the function to call once it is over: the slot
+   * returns one interval after that. Always call it (in a `finally`), or the slot is lost.
+   */
+  async acquireSlot(): Promise<ReleaseSlot> {
+    const slot = await this.takeSlot();
+    if (slot < 0) return () => undefined;
+    this.spentAt[slot] = Number.POSITIVE_INFINITY;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.spentAt[slot] = performance.now();
       this.schedule();
-    });
+    };
   }
 
   /** How many calls were let through so far. */
@@ -62,39 +83,60 @@ export class RateLimiter {
 
   /** Stops the internal timer (pending callers are released so nothing hangs on close). */
   close(): void {
+    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.waiters.length) this.waiters.shift()?.();
+    while (this.waiters.length) this.waiters.shift()?.(-1);
   }
 
-  private tryTake(): boolean {
+  private takeSlot(): Promise<number> {
+    if (this.closed) return Promise.resolve(-1);
+    if (this.waiters.length === 0) {
+      const slot = this.tryTake();
+      if (slot >= 0) return Promise.resolve(slot);
+    }
+    return new Promise<number>((resolve) => {
+      this.waiters.push(resolve);
+      this.schedule();
+    });
+  }
+
+  /** The slot index taken, or -1 when none is free yet. */
+  private tryTake(): number {
     const now = performance.now();
     if (this.spentAt.length < this.limit) {
       this.spentAt.push(now);
       this.granted++;
-      return true;
+      return this.spentAt.length - 1;
     }
     const oldest = this.spentAt[this.head] as number;
-    if (now - oldest < this.intervalMs + this.marginMs) return false;
-    this.spentAt[this.head] = now;
+    if (now - oldest < this.intervalMs + this.marginMs) return -1;
+    const slot = this.head;
+    this.spentAt[slot] = now;
     this.head = (this.head + 1) % this.limit;
     this.granted++;
-    return true;
+    return slot;
   }
 
   private schedule(): void {
     if (this.timer || this.waiters.length === 0) return;
     const oldest = this.spentAt.length < this.limit ? 0 : (this.spentAt[this.head] as number);
+    // The oldest slot's call is still in flight: its release() reschedules.
+    if (oldest === Number.POSITIVE_INFINITY) return;
     const wait = Math.max(0, oldest + this.intervalMs + this.marginMs - performance.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      while (this.waiters.length > 0 && this.tryTake()) this.waiters.shift()?.();
+      while (this.waiters.length > 0) {
+        const slot = this.tryTake();
+        if (slot < 0) break;
+        this.waiters.shift()?.(slot);
+      }
       this.schedule();
     }, Math.ceil(wait));
   }
 }
 
-/** 1% of the interval (10 ms at 1 s, 600 ms at 1 min), at least 10 ms, at most 2 s. */
+/** 0.5% of the interval (5 ms at 1 s, 300 ms at 1 min), at least 5 ms, at most 1 s. */
 export function defaultMargin(intervalMs: number): number {
-  return Math.min(2000, Math.max(10, Math.ceil(intervalMs * 0.01)));
+  return Math.min(1000, Math.max(5, Math.ceil(intervalMs * 0.005)));
 }
