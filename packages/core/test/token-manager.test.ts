@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { TokenManager, type AccessToken } from '../src/index.js';
+import { ProvisioningError, TokenManager, type AccessToken } from '../src/index.js';
 
-function source(options: { lifetimeMs?: number; delayMs?: number; refreshFails?: boolean } = {}) {
+function source(options: { lifetimeMs?: number; delayMs?: number; refreshFails?: 'refused' | 'unavailable' } = {}) {
   let n = 0;
   const calls = { login: 0, refresh: 0 };
   const issue = (): AccessToken => {
@@ -19,7 +19,8 @@ function source(options: { lifetimeMs?: number; delayMs?: number; refreshFails?:
     refresh: async () => {
       calls.refresh++;
       await wait();
-      if (options.refreshFails) throw new Error('refresh token rejected');
+      if (options.refreshFails === 'refused') throw new ProvisioningError({ code: 'AUTHENTICATION_FAILED', message: 'refresh token rejected' });
+      if (options.refreshFails === 'unavailable') throw new ProvisioningError({ code: 'UNAVAILABLE', message: 'HTTP 503', retryable: true });
       return issue();
     },
   };
@@ -45,15 +46,28 @@ describe('core: TokenManager (single flight)', () => {
     expect(new Set(tokens)).to.have.property('size', 1);
   });
 
-  it('falls back to a login when the refresh fails', async () => {
-    const src = source({ lifetimeMs: 10, refreshFails: true });
-    const manager = new TokenManager(src, { refreshAheadMs: 0 });
+  it('falls back to a login only when the refresh token is refused', async () => {
+    let now = Date.now();
+    const src = source({ lifetimeMs: 100_000, refreshFails: 'refused' });
+    const manager = new TokenManager(src, { refreshAheadMs: 5_000, now: () => now });
     await manager.get();
-    await new Promise((r) => setTimeout(r, 20));
-    const token = await manager.get();
-    expect(token).to.equal('token-2');
+    now += 96_000;
+    expect(await manager.get()).to.equal('token-2');
     expect(src.calls).to.deep.equal({ login: 2, refresh: 1 });
     expect(manager.stats.refreshFailures).to.equal(1);
+  });
+
+  it('a refresh that fails for another reason (5xx) never logs in: the valid token is kept, an expired one fails typed', async () => {
+    let now = Date.now();
+    const src = source({ lifetimeMs: 100_000, refreshFails: 'unavailable' });
+    const manager = new TokenManager(src, { refreshAheadMs: 5_000, now: () => now });
+    expect(await manager.get()).to.equal('token-1');
+    now += 96_000; // due for renewal, still valid
+    expect(await manager.get()).to.equal('token-1');
+    now += 10_000; // expired
+    const error = await manager.get().then(() => undefined, (e: unknown) => e);
+    expect((error as ProvisioningError).code).to.equal('UNAVAILABLE');
+    expect(src.calls.login, 'no login: on Huawei it would invalidate every other holder').to.equal(1);
   });
 
   it('invalidating the same stale token from 100 callers renews once', async () => {

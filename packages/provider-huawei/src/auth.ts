@@ -27,6 +27,12 @@ export class HuaweiTokenSource implements TokenSource {
     private readonly redactor: Redactor,
   ) {}
 
+  /** Vendor notes: 401 100208 (refresh token wrong) and 400 102202/50400 (missing/invalid): log in again. */
+  refreshRefused(error: unknown): boolean {
+    const e = error as { code?: string; vendorCode?: string };
+    return e.code === 'AUTHENTICATION_FAILED' || e.vendorCode === '102202' || e.vendorCode === '50400';
+  }
+
   async login(): Promise<AccessToken> {
     const response = await this.http.send({
       operation: 'login',

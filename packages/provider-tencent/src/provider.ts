@@ -50,6 +50,11 @@ interface CreatedDevice {
 /** DescribeDevice `Status`: 0 offline, 1 online, 2 query failed, 3 not activated. */
 const CONNECTIVITY: Record<number, Connectivity> = { 0: 'offline', 1: 'online', 2: 'unknown', 3: 'offline' };
 
+/** Answers after which a call may or may not have been carried out. */
+const UNCERTAIN: ReadonlySet<string> = new Set(['TIMEOUT', 'UNAVAILABLE', 'INTERNAL']);
+/** How long a delete whose answer was lost is given to land before it is sent again. */
+const DELETE_CONFIRM_MS = 15_000;
+
 /** The capability manifest follows the configuration (what keys it has). */
 export function tencentCapabilities(config: TencentConfig): ProviderCapabilities {
   const device = Boolean(config.productSecret);
@@ -244,7 +249,46 @@ export class TencentProvider extends BaseProvider {
 
   protected override async doUnregister(ref: DeviceRef): Promise<void> {
     const { productId, deviceName } = this.parseRef(ref, 'unregister');
-    await this.callCloud('unregister', 'DeleteDevice', { ProductId: productId, DeviceName: deviceName });
+    await this.deleteConfirmed('unregister', productId, deviceName);
+  }
+
+  /**
+   * DeleteDevice, confirmed. It is never re-sent blindly (a late duplicate would delete a
+   * device re-created meanwhile); after an answer that leaves the outcome unknown (timeout,
+   * dropped connection, 5xx) the device is looked up until it is gone, and only if it is still
+   * there after that wait is the delete sent again. "Not found" after an uncertain first
+   * attempt means the first one worked: success.
+   */
+  private async deleteConfirmed(operation: Operation, productId: string, deviceName: string): Promise<void> {
+    const params = { ProductId: productId, DeviceName: deviceName };
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      try {
+        await this.callCloud(operation, 'DeleteDevice', params, false);
+      } catch (error) {
+        const code = (error as ProvisioningError).code;
+        if (code === 'NOT_FOUND' && attempt > 1) return;
+        if (!UNCERTAIN.has(code)) throw error;
+        lastError = error;
+      }
+      if (await this.goneWithin(operation, productId, deviceName, DELETE_CONFIRM_MS)) return;
+    }
+    throw lastError ?? new ProvisioningError({ code: 'UNAVAILABLE', message: `${productId}/${deviceName} is still there after DeleteDevice`, provider: this.id, operation, retryable: true });
+  }
+
+  /** Polls DescribeDevice until the device is gone (true) or `withinMs` passes (false). */
+  private async goneWithin(operation: Operation, productId: string, deviceName: string, withinMs: number): Promise<boolean> {
+    const deadline = Date.now() + withinMs;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+      try {
+        await this.callCloud(operation, 'DescribeDevice', { ProductId: productId, DeviceName: deviceName });
+      } catch (error) {
+        if ((error as ProvisioningError).code === 'NOT_FOUND') return true;
+        if (!UNCERTAIN.has((error as ProvisioningError).code)) throw error;
+      }
+      if (Date.now() + delay > deadline) return false;
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 
   override async close(): Promise<void> {
@@ -262,8 +306,9 @@ export class TencentProvider extends BaseProvider {
       path: '/device/register',
       json: { ProductId: this.config.productId, DeviceName: deviceName },
       contentType: 'application/json; charset=utf-8',
-      // Registering again only replaces a secret we never received: safe to repeat.
-      idempotent: true,
+      // Not idempotent: a second registration issues a new secret and kills the first, so a
+      // request that may have reached the gateway is never re-sent.
+      idempotent: false,
     });
     const answer = (response.data as { Response?: { Payload?: unknown; Len?: unknown; RequestId?: string } }).Response ?? {};
     if (typeof answer.Payload !== 'string' || typeof answer.Len !== 'number') {
@@ -300,7 +345,8 @@ export class TencentProvider extends BaseProvider {
   /** Delete then create again; a failure in between says exactly where the device stands. */
   private async recreate(ref: DeviceRef, deviceName: string, psk: string | undefined): Promise<Registration> {
     const { productId } = this.parseRef(ref, 'rekey');
-    await this.callCloud('rekey', 'DeleteDevice', { ProductId: productId, DeviceName: deviceName });
+    // Re-create only once the delete is confirmed: a delayed delete must not remove the new device.
+    await this.deleteConfirmed('rekey', productId, deviceName);
     try {
       return await this.createDevice(deviceName, psk, 'rekey');
     } catch (error) {

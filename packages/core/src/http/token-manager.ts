@@ -5,7 +5,10 @@
  *   in flight waits for that one (Huawei invalidates every token but the newest, so two
  *   concurrent logins would knock each other out).
  * - The token is refreshed `refreshAheadMs` before it expires, with the refresh token when the
- *   source offers refresh; a failed refresh falls back to a fresh login.
+ *   source offers refresh. Only a refused refresh token (the source says so; by default an
+ *   AUTHENTICATION_FAILED answer) falls back to a fresh login: on Huawei a login invalidates
+ *   every other holder's token, so a 5xx or a timeout must not trigger one. After such a
+ *   failure the current token is kept while it is valid, and the error is thrown once it is not.
  * - `invalidate(token)` after an "invalid token" answer renews once, however many callers
  *   report the same stale token.
  */
@@ -19,6 +22,12 @@ export interface AccessToken {
 export interface TokenSource {
   login(): Promise<AccessToken>;
   refresh?(current: AccessToken): Promise<AccessToken>;
+  /** Whether a refresh failure means the refresh token itself was refused (then: log in). */
+  refreshRefused?(error: unknown): boolean;
+}
+
+function refusedByDefault(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === 'AUTHENTICATION_FAILED';
 }
 
 export interface TokenManagerOptions {
@@ -92,9 +101,15 @@ export class TokenManager {
       try {
         this.stats.refreshes++;
         token = await this.source.refresh(previous);
-      } catch {
-        // The refresh token may have expired or been revoked: a login always works if the secret does.
+      } catch (error) {
         this.stats.refreshFailures++;
+        const refused = (this.source.refreshRefused ?? refusedByDefault)(error);
+        if (!refused) {
+          // Not the refresh token's fault (a 5xx, a timeout): keep the valid token, try later.
+          if (previous.expiresAt > this.now()) return previous;
+          throw error;
+        }
+        // The refresh token expired or was revoked: a login always works if the secret does.
       }
     }
     if (!token) {
