@@ -30,6 +30,14 @@ export abstract class BaseProvider implements ProvisioningProvider {
   abstract readonly id: string;
   abstract readonly capabilities: ProviderCapabilities;
   protected readonly redactor: Redactor;
+
+  /**
+   * What console.log / util.inspect show: the id and the manifest, never the configuration,
+   * tokens or clients (they hold the app secret, passphrases and keys).
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `${this.constructor.name} { id: '${this.id}', operations: [${Object.entries(this.capabilities.operations).filter(([, on]) => on).map(([op]) => op).join(', ')}] }`;
+  }
   protected readonly schemas: ProviderSchemas;
 
   constructor(options: { redactor?: Redactor; schemas?: ProviderSchemas } = {}) {

@@ -129,6 +129,11 @@ export class HttpClient {
   readonly provider: string;
   readonly redactor: Redactor;
   readonly limiter: RateLimiter | undefined;
+
+  /** Never the options (TLS passphrase, keys) or the auth step (tokens). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `HttpClient { provider: '${this.provider}' }`;
+  }
   private axiosInstance: AxiosInstance | undefined;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly retry: Required<RetryOptions>;

@@ -45,6 +45,11 @@ export interface TokenStats {
 }
 
 export class TokenManager {
+  /** Never the token itself. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `TokenManager { logins: ${this.stats.logins}, refreshes: ${this.stats.refreshes} }`;
+  }
+
   private current: AccessToken | undefined;
   private obtainedAt = 0;
   private inflight: Promise<AccessToken> | undefined;

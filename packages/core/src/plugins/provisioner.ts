@@ -57,6 +57,11 @@ const instanceName = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export class Provisioner {
   private constructor(private readonly live: Map<string, LiveInstance>) {}
 
+  /** Instance names and plugins only: the configs hold secrets. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Provisioner { ${this.list().map((i) => `${i.name}: ${i.plugin}`).join(', ')} }`;
+  }
+
   static async create(config: ProvisionerConfig, options: ProvisionerOptions = {}): Promise<Provisioner> {
     const entries = normaliseInstances(config);
     const live = new Map<string, LiveInstance>();
