@@ -67,3 +67,16 @@ describe('core: ProvisioningError', () => {
     expect(redactor.redact('appId=1&secret=a%2Bb%2Fc%3Dsecret')).to.not.include('a%2Bb');
   });
 });
+
+describe('core: the redactor\'s patterns leave ordinary words and advice alone', () => {
+  it('keeps validation wording and placeholders, removes real values', async () => {
+    const { patternRedactor } = await import('../src/index.js');
+    expect(patternRedactor.redact('productSecret: must NOT have fewer than 16 characters')).to.equal('productSecret: must NOT have fewer than 16 characters');
+    expect(patternRedactor.redact('Invalid request.psk: must match ^[0-9A-F]{32}$')).to.equal('Invalid request.psk: must match ^[0-9A-F]{32}$');
+    expect(patternRedactor.redact('export PROVISIO_HUAWEI_SECRET=... before running')).to.equal('export PROVISIO_HUAWEI_SECRET=... before running');
+    expect(patternRedactor.redact('"secret": "${HUAWEI_SECRET}"')).to.equal('"secret": "${HUAWEI_SECRET}"');
+    expect(patternRedactor.redact('secret=s3cr3t-Value&appId=x')).to.equal('secret=[REDACTED]&appId=x');
+    expect(patternRedactor.redact('{"psk":"0123456789abcdef"}')).to.equal('{"psk":"[REDACTED]"}');
+    expect(patternRedactor.redact('accessToken: abcdefghijklmnopqrstuv')).to.equal('accessToken: [REDACTED]');
+  });
+});

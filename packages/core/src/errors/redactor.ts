@@ -15,7 +15,9 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(TC3-HMAC-SHA256\s+Credential=)[^\s,]+/g, `$1${REDACTED}`],
   [/(Signature=)[0-9a-fA-F]{16,}/g, `$1${REDACTED}`],
   [
-    /((?:secret|secretkey|secret_key|password|passphrase|psk|accesstoken|access_token|refreshtoken|refresh_token|token|productsecret|devicepsk|definedpsk)["']?\s*[:=]\s*["']?)([^"'&\s,}]+)/gi,
+    // The value must look like a secret: not an ordinary word ("productSecret: must NOT have…",
+    // "request.psk: must match…") and not a placeholder ("export X_SECRET=...", "<psk>", "${VAR}").
+    /((?:secret|secretkey|secret_key|password|passphrase|psk|accesstoken|access_token|refreshtoken|refresh_token|token|productsecret|devicepsk|definedpsk)["']?\s*[:=]\s*["']?)(?![a-z]{1,15}(?![^\s"'&,}])|\.\.\.|<[^>\s]*>|\$\{)([^"'&\s,}]+)/gi,
     `$1${REDACTED}`,
   ],
 ];
