@@ -2,7 +2,7 @@
  * Client-side rate limiter: at most `limit` calls in any window of `intervalMs`, as the server
  * counts them.
  *
- * A ring of `limit` slots. A classic continuously-refilling bucket would let `2 × limit` calls
+ * `limit` slots. A classic continuously-refilling bucket would let `2 × limit` calls
  * through in the first interval, which is precisely what a server counting "100 calls per
  * minute" (Huawei) throttles. And a slot must not come back one interval after the call was
  * *sent*: the server counts the call when it *arrives*, somewhere between the send and the
@@ -34,9 +34,8 @@ export class RateLimiter {
   readonly limit: number;
   readonly intervalMs: number;
   private readonly marginMs: number;
-  /** When each slot's last call was counted from (Infinity while in flight); oldest at `head`. */
+  /** When each slot's last call was counted from (Infinity while in flight). */
   private readonly spentAt: number[] = [];
-  private head = 0;
   private readonly waiters: Array<(slot: number) => void> = [];
   private timer: NodeJS.Timeout | undefined;
   private granted = 0;
@@ -109,19 +108,27 @@ export class RateLimiter {
       this.granted++;
       return this.spentAt.length - 1;
     }
-    const oldest = this.spentAt[this.head] as number;
-    if (now - oldest < this.intervalMs + this.marginMs) return -1;
-    const slot = this.head;
+    const slot = this.earliestSlot();
+    if (now - (this.spentAt[slot] as number) < this.intervalMs + this.marginMs) return -1;
     this.spentAt[slot] = now;
-    this.head = (this.head + 1) % this.limit;
     this.granted++;
     return slot;
   }
 
+  /**
+   * The slot that comes back first. Not simply the ring's next one: a slow call (in flight
+   * until its timeout) must not hold up the slots of the fast calls after it.
+   */
+  private earliestSlot(): number {
+    let best = 0;
+    for (let i = 1; i < this.spentAt.length; i++) if ((this.spentAt[i] as number) < (this.spentAt[best] as number)) best = i;
+    return best;
+  }
+
   private schedule(): void {
     if (this.timer || this.waiters.length === 0) return;
-    const oldest = this.spentAt.length < this.limit ? 0 : (this.spentAt[this.head] as number);
-    // The oldest slot's call is still in flight: its release() reschedules.
+    const oldest = this.spentAt.length < this.limit ? 0 : (this.spentAt[this.earliestSlot()] as number);
+    // Every slot's call is still in flight: the first release() reschedules.
     if (oldest === Number.POSITIVE_INFINITY) return;
     const wait = Math.max(0, oldest + this.intervalMs + this.marginMs - performance.now());
     this.timer = setTimeout(() => {
