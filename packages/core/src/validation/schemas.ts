@@ -150,6 +150,7 @@ export const retryOptionsSchema: JsonSchema = {
     maxAttempts: { type: 'integer', minimum: 1, maximum: 10 },
     baseDelayMs: { type: 'number', minimum: 0 },
     maxDelayMs: { type: 'number', minimum: 0 },
+    maxRetryAfterMs: { type: 'number', minimum: 0 },
   },
   additionalProperties: false,
 };
