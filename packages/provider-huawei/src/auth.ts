@@ -52,6 +52,16 @@ export class HuaweiTokenSource implements TokenSource {
     return this.toToken(response.data as LoginAnswer);
   }
 
+  /**
+   * The refresh answers that mean this refresh token will not do (VENDOR-NOTES: 401 100208 "log
+   * in again"; 102202/50400 an empty or malformed one): only then is a new login worth its cost,
+   * since a login invalidates the token every other holder of this app is using.
+   */
+  refreshRefused(error: unknown): boolean {
+    const vendorCode = (error as ProvisioningError | undefined)?.vendorCode;
+    return vendorCode === '100208' || vendorCode === '102202' || vendorCode === '50400';
+  }
+
   private toToken(answer: LoginAnswer | undefined): AccessToken {
     const expiresIn = Number(answer?.expiresIn ?? 3600);
     if (!answer?.accessToken || !Number.isFinite(expiresIn)) {

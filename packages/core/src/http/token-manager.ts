@@ -1,3 +1,5 @@
+import { isProvisioningError } from '../errors/provisioning-error.js';
+
 /**
  * Single-flight access-token manager for clouds with login tokens.
  *
@@ -5,7 +7,9 @@
  *   in flight waits for that one (Huawei invalidates every token but the newest, so two
  *   concurrent logins would knock each other out).
  * - The token is refreshed `refreshAheadMs` before it expires, with the refresh token when the
- *   source offers refresh; a failed refresh falls back to a fresh login.
+ *   source offers refresh. Only a refresh whose refresh token was refused falls back to a fresh
+ *   login (on Huawei a login invalidates every other holder's token); any other refresh failure
+ *   (5xx, timeout) is reported as itself, while the current token, still valid, keeps serving.
  * - `invalidate(token)` after an "invalid token" answer renews once, however many callers
  *   report the same stale token.
  */
@@ -19,6 +23,15 @@ export interface AccessToken {
 export interface TokenSource {
   login(): Promise<AccessToken>;
   refresh?(current: AccessToken): Promise<AccessToken>;
+  /**
+   * Does this refresh failure mean the refresh token itself was refused (expired, revoked), so
+   * only a login helps? Default: a ProvisioningError with code AUTHENTICATION_FAILED.
+   */
+  refreshRefused?(error: unknown): boolean;
+}
+
+function refusedByDefault(error: unknown): boolean {
+  return isProvisioningError(error) && error.code === 'AUTHENTICATION_FAILED';
 }
 
 export interface TokenManagerOptions {
@@ -38,6 +51,8 @@ export interface TokenStats {
 export class TokenManager {
   private current: AccessToken | undefined;
   private obtainedAt = 0;
+  /** After a refresh failed for a reason other than refusal: no new attempt before this (epoch ms). */
+  private refreshPausedUntil = 0;
   private inflight: Promise<AccessToken> | undefined;
   private readonly now: () => number;
   readonly stats: TokenStats = { logins: 0, refreshes: 0, refreshFailures: 0 };
@@ -71,6 +86,7 @@ export class TokenManager {
 
   private dueForRenewal(token: AccessToken): boolean {
     const lifetimeLeft = token.expiresAt - this.now();
+    if (lifetimeLeft > 0 && this.now() < this.refreshPausedUntil) return false;
     // Never more than a tenth of the token's lifetime, or a short-lived token would be renewed on every call.
     const ahead = Math.min(this.options.refreshAheadMs ?? 60_000, (token.expiresAt - this.obtainedAt) / 10);
     return lifetimeLeft <= ahead;
@@ -92,9 +108,18 @@ export class TokenManager {
       try {
         this.stats.refreshes++;
         token = await this.source.refresh(previous);
-      } catch {
-        // The refresh token may have expired or been revoked: a login always works if the secret does.
+      } catch (error) {
         this.stats.refreshFailures++;
+        const refused = (this.source.refreshRefused ?? refusedByDefault)(error);
+        if (!refused) {
+          // The platform is failing, not the refresh token: a login would not fare better, and on
+          // some clouds would invalidate every other holder's token. Keep the current one while it lasts.
+          const left = previous.expiresAt - this.now();
+          if (left <= 0) throw error;
+          // Try again after a quarter of what is left, not on every call while the platform is down.
+          this.refreshPausedUntil = this.now() + left / 4;
+          return previous;
+        }
       }
     }
     if (!token) {
@@ -102,6 +127,7 @@ export class TokenManager {
       token = await this.source.login();
     }
     this.options.onToken?.(token);
+    this.refreshPausedUntil = 0;
     this.obtainedAt = this.now();
     this.current = token;
     return token;
