@@ -10,6 +10,7 @@ import {
   type DeviceCredentials,
   type DeviceRef,
   type DeviceStatus,
+  type HttpRequest,
   type InstanceContext,
   type LookupRequest,
   type Operation,
@@ -47,6 +48,9 @@ interface CreatedDevice {
   DevicePrivateKey?: string;
 }
 
+/** How long a rekey waits for its delete to show, in request timeouts. */
+const DELETE_CONFIRM_FACTOR = 3;
+
 /** DescribeDevice `Status`: 0 offline, 1 online, 2 query failed, 3 not activated. */
 const CONNECTIVITY: Record<number, Connectivity> = { 0: 'offline', 1: 'online', 2: 'unknown', 3: 'offline' };
 
@@ -61,6 +65,9 @@ export function tencentCapabilities(config: TencentConfig): ProviderCapabilities
     sealedCredentials: sealed,
     rekeyRequiresOffline: true,
     connectivity: cloud,
+    // Dynamic registration re-issues the secret of a device that has not connected yet; only the
+    // Cloud API can see that the device exists first (or CreateDevice refuses it outright).
+    registerRefusesExisting: cloud ? 'always' : 'once-activated',
   };
 }
 
@@ -157,6 +164,9 @@ export class TencentProvider extends BaseProvider {
     if (request.psk !== undefined) {
       throw invalid('register', 'request.psk', 'dynamic registration cannot choose the PSK; set registerMode "create-device" to give one');
     }
+    // The gateway would silently give an existing, not yet connected device a new secret (and kill
+    // the one already handed out): with Cloud API keys we look first, so register never rotates.
+    if (this.cloud) await this.refuseExisting(request.nodeId);
     return this.dynamicRegister(request.nodeId, 'register');
   }
 
@@ -242,7 +252,8 @@ export class TencentProvider extends BaseProvider {
 
   protected override async doUnregister(ref: DeviceRef): Promise<void> {
     const { productId, deviceName } = this.parseRef(ref, 'unregister');
-    await this.callCloud('unregister', 'DeleteDevice', { ProductId: productId, DeviceName: deviceName });
+    // A repeat after a lost answer that finds nothing means the first one deleted it.
+    await this.callCloud('unregister', 'DeleteDevice', { ProductId: productId, DeviceName: deviceName }, { doneOnRepeatIf: ['NOT_FOUND'] });
   }
 
   override async close(): Promise<void> {
@@ -260,8 +271,8 @@ export class TencentProvider extends BaseProvider {
       path: '/device/register',
       json: { ProductId: this.config.productId, DeviceName: deviceName },
       contentType: 'application/json; charset=utf-8',
-      // Registering again only replaces a secret we never received: safe to repeat.
-      idempotent: true,
+      // Each registration issues a new secret and kills the previous one: never sent twice.
+      idempotent: false,
     });
     const answer = (response.data as { Response?: { Payload?: unknown; Len?: unknown; RequestId?: string } }).Response ?? {};
     if (typeof answer.Payload !== 'string' || typeof answer.Len !== 'number') {
@@ -286,7 +297,7 @@ export class TencentProvider extends BaseProvider {
     const params: Record<string, string> = { ProductId: this.config.productId, DeviceName: deviceName };
     if (psk !== undefined) params.DefinedPsk = psk;
     else if (this.config.authType !== 'certificate') params.DefinedPsk = randomBytes(16).toString('base64');
-    const created = ((await this.callCloud(operation, 'CreateDevice', params, false)).Data ?? {}) as CreatedDevice;
+    const created = ((await this.callCloud(operation, 'CreateDevice', params, { idempotent: false })).Data ?? {}) as CreatedDevice;
     return {
       deviceId: `${this.config.productId}/${deviceName}`,
       nodeId: deviceName,
@@ -295,10 +306,14 @@ export class TencentProvider extends BaseProvider {
     };
   }
 
-  /** Delete then create again; a failure in between says exactly where the device stands. */
+  /**
+   * Delete then create again; a failure in between says exactly where the device stands.
+   * The delete goes out once and is confirmed gone before the create: a delete re-sent (or
+   * merely slow) after a lost answer could otherwise land after the create and remove the new device.
+   */
   private async recreate(ref: DeviceRef, deviceName: string, psk: string | undefined): Promise<Registration> {
     const { productId } = this.parseRef(ref, 'rekey');
-    await this.callCloud('rekey', 'DeleteDevice', { ProductId: productId, DeviceName: deviceName });
+    await this.deleteConfirmed(ref, productId, deviceName);
     try {
       return await this.createDevice(deviceName, psk, 'rekey');
     } catch (error) {
@@ -319,6 +334,67 @@ export class TencentProvider extends BaseProvider {
         cause,
       });
     }
+  }
+
+  /** DeleteDevice sent once, then DescribeDevice until the device is gone (a bounded wait). */
+  private async deleteConfirmed(ref: DeviceRef, productId: string, deviceName: string): Promise<void> {
+    let deleteError: ProvisioningError | undefined;
+    try {
+      await this.callCloud('rekey', 'DeleteDevice', { ProductId: productId, DeviceName: deviceName }, { idempotent: false });
+    } catch (error) {
+      deleteError = error as ProvisioningError;
+      // A definite refusal (access denied, online...) changed nothing; only a lost or 5xx answer is uncertain.
+      if (!deleteError.retryable) throw deleteError;
+    }
+    // A delete that was answered may still have to be seen by reads; an unanswered one may still land.
+    const deadline = Date.now() + DELETE_CONFIRM_FACTOR * (this.config.timeoutMs ?? 10_000);
+    for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
+      try {
+        await this.describe(ref, 'rekey');
+      } catch (error) {
+        if ((error as ProvisioningError).code === 'NOT_FOUND') return;
+        throw error;
+      }
+      if (Date.now() + pause > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+    throw new ProvisioningError({
+      code: deleteError?.code ?? 'UNAVAILABLE',
+      message:
+        `Rekey of ${ref.deviceId} stopped before re-creating it: the device still exists after DeleteDevice ` +
+        `(${deleteError ? `${deleteError.code}: ${deleteError.message}` : 'answered, but not seen by DescribeDevice'}). ` +
+        'Its old credentials work unless that delete lands later; check status, then rekey again.',
+      provider: this.id,
+      operation: 'rekey',
+      vendorCode: deleteError?.vendorCode,
+      httpStatus: deleteError?.httpStatus,
+      retryable: true,
+      details: { deviceState: 'unknown', failedStep: 'DeleteDevice', completedSteps: ['DescribeDevice'] },
+      cause: deleteError,
+    });
+  }
+
+  /** ALREADY_EXISTS when the Cloud API knows a device by this name. */
+  private async refuseExisting(deviceName: string): Promise<void> {
+    const deviceId = `${this.config.productId}/${deviceName}`;
+    let device: CloudDevice;
+    try {
+      device = await this.describe({ deviceId }, 'register');
+    } catch (error) {
+      if ((error as ProvisioningError).code === 'NOT_FOUND') return;
+      throw error;
+    }
+    const activated = device.Status !== 3 || Number(device.FirstOnlineTime ?? 0) > 0;
+    throw new ProvisioningError({
+      code: 'ALREADY_EXISTS',
+      message:
+        `${deviceId} is already registered${activated ? '' : ' (not connected yet)'}; register never issues a second ` +
+        'secret for an existing device: use rekey for new credentials, or lookup to find it',
+      provider: this.id,
+      operation: 'register',
+      retryable: false,
+      details: { activated },
+    });
   }
 
   private plainCredentials(created: CreatedDevice, definedPsk: string | undefined, operation: Operation): DeviceCredentials {
@@ -350,11 +426,12 @@ export class TencentProvider extends BaseProvider {
     return device;
   }
 
+  /** One Cloud API action. Actions are POSTs, but reads and deletes are safe to repeat unless told otherwise. */
   private async callCloud(
     operation: Operation,
     action: string,
     params: Record<string, unknown>,
-    idempotent = true,
+    options: Pick<HttpRequest, 'idempotent' | 'doneOnRepeatIf'> = {},
   ): Promise<Record<string, unknown>> {
     const cloud = this.cloud;
     if (!cloud) throw this.unsupported(operation);
@@ -365,7 +442,8 @@ export class TencentProvider extends BaseProvider {
       headers: { 'X-TC-Action': action, 'X-TC-Version': CLOUD_API_VERSION },
       json: params,
       contentType: 'application/json; charset=utf-8',
-      idempotent,
+      idempotent: options.idempotent ?? true,
+      doneOnRepeatIf: options.doneOnRepeatIf,
     });
     return ((response.data as { Response?: Record<string, unknown> }).Response ?? {}) as Record<string, unknown>;
   }

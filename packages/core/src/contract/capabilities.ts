@@ -20,6 +20,12 @@ export interface ProviderCapabilities {
   rekeyRequiresOffline: boolean;
   /** `status` reports connectivity (online/offline), not only activation. */
   connectivity: boolean;
+  /**
+   * When `register` of an existing device answers ALREADY_EXISTS. `always` is the contract (and
+   * the default when absent); `once-activated` states a configuration that cannot see a device
+   * before it connects (the cloud then issues it a new secret, and the earlier one stops working).
+   */
+  registerRefusesExisting?: 'always' | 'once-activated';
 }
 
 /** The keys a capabilities manifest may carry; anything else is an error. */
@@ -29,4 +35,5 @@ export const CAPABILITY_KEYS: ReadonlyArray<keyof ProviderCapabilities> = [
   'sealedCredentials',
   'rekeyRequiresOffline',
   'connectivity',
+  'registerRefusesExisting',
 ];

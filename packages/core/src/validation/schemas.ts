@@ -115,6 +115,7 @@ export const capabilitiesSchema: JsonSchema = {
     sealedCredentials: { type: 'boolean' },
     rekeyRequiresOffline: { type: 'boolean' },
     connectivity: { type: 'boolean' },
+    registerRefusesExisting: { enum: ['always', 'once-activated'] },
   },
   additionalProperties: false,
 };
