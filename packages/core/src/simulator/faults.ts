@@ -17,12 +17,14 @@ export type SimFault = SimFaultTarget &
     | { kind: 'status'; status: number; body?: string }
     | { kind: 'latency'; ms: number }
     | { kind: 'drop' }
+    /** The request is carried out, then the connection closes without an answer. */
+    | { kind: 'lost-answer' }
     | { kind: 'malformed' }
     /** A vendor error in the vendor's own body shape (the simulator knows how to write it). */
     | { kind: 'vendor'; code: string; status?: number; message?: string }
   );
 
-export const FAULT_KINDS = ['status', 'latency', 'drop', 'malformed', 'vendor'] as const;
+export const FAULT_KINDS = ['status', 'latency', 'drop', 'lost-answer', 'malformed', 'vendor'] as const;
 
 export class FaultQueue {
   private faults: Array<SimFault & { left: number; skipLeft: number }> = [];

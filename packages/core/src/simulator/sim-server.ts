@@ -125,6 +125,11 @@ export class SimServer {
         req.socket.destroy();
         return;
       }
+      if (fault?.kind === 'lost-answer') {
+        await this.options.handle(request);
+        req.socket.destroy();
+        return;
+      }
       if (fault?.kind === 'malformed') {
         send(res, { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"truncated": ' });
         return;
