@@ -158,3 +158,75 @@ describe('core: HttpClient with nock', () => {
     client.close();
   });
 });
+
+describe('core: HttpClient retry policy (idempotence, Retry-After, repeats)', function () {
+  this.timeout(20_000);
+  let server: TestServer;
+  const clients: HttpClient[] = [];
+  const make = (retry: HttpClientOptions['retry'] = {}) => {
+    const client = new HttpClient({ provider: 'test', baseURL: server.url, interpret, retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20, ...retry } });
+    clients.push(client);
+    return client;
+  };
+
+  beforeEach(async () => {
+    server = await startServer();
+  });
+  afterEach(async () => {
+    clients.splice(0).forEach((c) => c.close());
+    await server.close();
+  });
+
+  it('a POST declared idempotent is re-sent after a 503; one left at the default is sent once', async () => {
+    server.handle((_req, res) => res.writeHead(503).end('{"error":"busy"}'));
+    const client = make();
+    await failure(client.send({ operation: 'register', method: 'POST', path: '/a', json: {}, idempotent: true }));
+    expect(server.hits).to.have.length(4);
+    await failure(client.send({ operation: 'register', method: 'POST', path: '/b', json: {} }));
+    expect(server.hits).to.have.length(5);
+  });
+
+  it('a request declared not idempotent is never re-sent after a timeout, whatever its method', async () => {
+    server.handle(() => undefined); // never answers
+    const error = await failure(make().send({ operation: 'rekey', method: 'PUT', path: '/slow', json: {}, idempotent: false, timeoutMs: 100 }));
+    expect(error.code).to.equal('TIMEOUT');
+    expect(server.hits).to.have.length(1);
+  });
+
+  it('honours a Retry-After longer than maxDelayMs (1 s throttle, 20 ms backoff ceiling)', async () => {
+    server.handle((_req, res) =>
+      server.hits.length === 1 ? res.writeHead(429, { 'retry-after': '1' }).end('{"error":"throttled"}') : res.end('{"id":1}'),
+    );
+    const started = performance.now();
+    await make().send({ operation: 'register', method: 'POST', path: '/x', json: {} });
+    expect(performance.now() - started).to.be.at.least(990);
+    expect(server.hits).to.have.length(2);
+  });
+
+  it('a Retry-After beyond maxRetryAfterMs fails at once: RATE_LIMITED with the wait in details', async () => {
+    server.handle((_req, res) => res.writeHead(429, { 'retry-after': '120' }).end('{"error":"throttled"}'));
+    const started = performance.now();
+    const error = await failure(make({ maxRetryAfterMs: 60_000 }).send({ operation: 'status', method: 'GET', path: '/x' }));
+    expect(performance.now() - started).to.be.below(5_000);
+    expect(error).to.include({ code: 'RATE_LIMITED', retryable: true });
+    expect(error.details).to.deep.equal({ retryAfterMs: 120_000 });
+    expect(error.message).to.include('maxRetryAfterMs');
+    expect(error.$metadata.attempts).to.equal(1);
+    expect(server.hits).to.have.length(1);
+  });
+
+  it('a DELETE re-sent after a timeout that answers NOT_FOUND settles as done (doneOnRepeatIf)', async () => {
+    const notFound: ResponseInterpreter = (response) =>
+      response.status === 404 ? new ProvisioningError({ code: 'NOT_FOUND', message: 'gone', httpStatus: 404 }) : interpret(response, undefined as never);
+    const client = new HttpClient({ provider: 'test', baseURL: server.url, interpret: notFound, retry: { maxAttempts: 3, baseDelayMs: 5 } });
+    clients.push(client);
+    // The first delete is slow: it acts, but its answer comes after the client gave up.
+    server.handle((_req, res) => (server.hits.length === 1 ? setTimeout(() => res.end(), 300) : res.writeHead(404).end('{"error":"gone"}')));
+    const response = await client.send({ operation: 'unregister', method: 'DELETE', path: '/d/1', timeoutMs: 100, doneOnRepeatIf: ['NOT_FOUND'] });
+    expect(response.settledByEarlierAttempt).to.equal(true);
+    expect(server.hits).to.have.length(2);
+    // Without an uncertain attempt first, NOT_FOUND is what it says.
+    const error = await failure(client.send({ operation: 'unregister', method: 'DELETE', path: '/d/2', doneOnRepeatIf: ['NOT_FOUND'] }));
+    expect(error.code).to.equal('NOT_FOUND');
+  });
+});

@@ -35,6 +35,8 @@ describe('core: RateLimiter', () => {
     expect(backoffDelay(10, policy, undefined, () => 0.999)).to.equal(999);
     expect(backoffDelay(1, policy, undefined, () => 0)).to.equal(0);
     expect(backoffDelay(1, policy, 700, () => 0)).to.equal(700);
+    // A server's Retry-After is honoured in full, above maxDelayMs (the client caps it with maxRetryAfterMs).
+    expect(backoffDelay(1, policy, 3_000, () => 0)).to.equal(3_000);
   });
 });
 

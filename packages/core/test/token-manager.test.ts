@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import { ProvisioningError, TokenManager, type AccessToken } from '../src/index.js';
 
-function source(options: { lifetimeMs?: number; delayMs?: number; refreshFails?: 'refused' | 'unavailable' } = {}) {
+function source(options: { lifetimeMs?: number; delayMs?: number; refreshFails?: ProvisioningError; now?: () => number } = {}) {
   let n = 0;
   const calls = { login: 0, refresh: 0 };
+  const now = options.now ?? Date.now;
   const issue = (): AccessToken => {
     n++;
-    return { value: `token-${n}`, refreshToken: `refresh-${n}`, expiresAt: Date.now() + (options.lifetimeMs ?? 3_600_000) };
+    return { value: `token-${n}`, refreshToken: `refresh-${n}`, expiresAt: now() + (options.lifetimeMs ?? 3_600_000) };
   };
   const wait = () => new Promise((r) => setTimeout(r, options.delayMs ?? 5));
   return {
@@ -19,8 +20,7 @@ function source(options: { lifetimeMs?: number; delayMs?: number; refreshFails?:
     refresh: async () => {
       calls.refresh++;
       await wait();
-      if (options.refreshFails === 'refused') throw new ProvisioningError({ code: 'AUTHENTICATION_FAILED', message: 'refresh token rejected' });
-      if (options.refreshFails === 'unavailable') throw new ProvisioningError({ code: 'UNAVAILABLE', message: 'HTTP 503', retryable: true });
+      if (options.refreshFails) throw options.refreshFails;
       return issue();
     },
   };
@@ -46,28 +46,43 @@ describe('core: TokenManager (single flight)', () => {
     expect(new Set(tokens)).to.have.property('size', 1);
   });
 
-  it('falls back to a login only when the refresh token is refused', async () => {
-    let now = Date.now();
-    const src = source({ lifetimeMs: 100_000, refreshFails: 'refused' });
+  it('falls back to a login when the refresh token is refused (AUTHENTICATION_FAILED)', async () => {
+    let now = 1_000_000;
+    const refused = new ProvisioningError({ code: 'AUTHENTICATION_FAILED', message: 'refresh token rejected', vendorCode: '100208' });
+    const src = source({ lifetimeMs: 100_000, refreshFails: refused, now: () => now });
     const manager = new TokenManager(src, { refreshAheadMs: 5_000, now: () => now });
     await manager.get();
     now += 96_000;
-    expect(await manager.get()).to.equal('token-2');
+    const token = await manager.get();
+    expect(token).to.equal('token-2');
     expect(src.calls).to.deep.equal({ login: 2, refresh: 1 });
     expect(manager.stats.refreshFailures).to.equal(1);
   });
 
-  it('a refresh that fails for another reason (5xx) never logs in: the valid token is kept, an expired one fails typed', async () => {
-    let now = Date.now();
-    const src = source({ lifetimeMs: 100_000, refreshFails: 'unavailable' });
-    const manager = new TokenManager(src, { refreshAheadMs: 5_000, now: () => now });
+  it('a refresh that fails for another reason (5xx) does not log in: the current token serves while valid', async () => {
+    let now = 1_000_000;
+    const down = new ProvisioningError({ code: 'UNAVAILABLE', message: 'HTTP 503', httpStatus: 503 });
+    const src = source({ lifetimeMs: 100_000, refreshFails: down, now: () => now });
+    const manager = new TokenManager(src, { refreshAheadMs: 8_000, now: () => now });
     expect(await manager.get()).to.equal('token-1');
-    now += 96_000; // due for renewal, still valid
+    now += 96_000; // 4 s left: due for renewal
     expect(await manager.get()).to.equal('token-1');
-    now += 10_000; // expired
-    const error = await manager.get().then(() => undefined, (e: unknown) => e);
-    expect((error as ProvisioningError).code).to.equal('UNAVAILABLE');
-    expect(src.calls.login, 'no login: on Huawei it would invalidate every other holder').to.equal(1);
+    expect(src.calls).to.deep.equal({ login: 1, refresh: 1 });
+    // Not on every call while the platform is down: after a quarter of what was left.
+    await manager.get();
+    expect(src.calls.refresh).to.equal(1);
+    now += 1_500;
+    await manager.get();
+    expect(src.calls).to.deep.equal({ login: 1, refresh: 2 });
+    // Once the token has expired, the refresh failure is the caller's error, as itself.
+    now += 10_000;
+    try {
+      await manager.get();
+      expect.fail('expected the refresh failure');
+    } catch (error) {
+      expect(error).to.equal(down);
+    }
+    expect(src.calls.login).to.equal(1);
   });
 
   it('invalidating the same stale token from 100 callers renews once', async () => {

@@ -27,12 +27,6 @@ export class HuaweiTokenSource implements TokenSource {
     private readonly redactor: Redactor,
   ) {}
 
-  /** Vendor notes: 401 100208 (refresh token wrong) and 400 102202/50400 (missing/invalid): log in again. */
-  refreshRefused(error: unknown): boolean {
-    const e = error as { code?: string; vendorCode?: string };
-    return e.code === 'AUTHENTICATION_FAILED' || e.vendorCode === '102202' || e.vendorCode === '50400';
-  }
-
   async login(): Promise<AccessToken> {
     const response = await this.http.send({
       operation: 'login',
@@ -56,6 +50,16 @@ export class HuaweiTokenSource implements TokenSource {
       authenticate: false,
     });
     return this.toToken(response.data as LoginAnswer);
+  }
+
+  /**
+   * The refresh answers that mean this refresh token will not do (VENDOR-NOTES: 401 100208 "log
+   * in again"; 102202/50400 an empty or malformed one): only then is a new login worth its cost,
+   * since a login invalidates the token every other holder of this app is using.
+   */
+  refreshRefused(error: unknown): boolean {
+    const vendorCode = (error as ProvisioningError | undefined)?.vendorCode;
+    return vendorCode === '100208' || vendorCode === '102202' || vendorCode === '50400';
   }
 
   private toToken(answer: LoginAnswer | undefined): AccessToken {

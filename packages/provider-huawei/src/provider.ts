@@ -292,6 +292,8 @@ export class HuaweiProvider extends BaseProvider {
       method: 'DELETE',
       path: `${PATHS.devices}/${encodeURIComponent(ref.deviceId)}`,
       query: { appId: this.config.appId, cascade: this.config.deleteCascade ?? true },
+      // A repeat after a lost answer that finds nothing means the first one deleted it.
+      doneOnRepeatIf: ['NOT_FOUND'],
     });
   }
 

@@ -10,6 +10,7 @@ import {
   type DeviceCredentials,
   type DeviceRef,
   type DeviceStatus,
+  type HttpRequest,
   type InstanceContext,
   type LookupRequest,
   type Operation,
@@ -47,13 +48,11 @@ interface CreatedDevice {
   DevicePrivateKey?: string;
 }
 
+/** How long a rekey waits for its delete to show, in request timeouts. */
+const DELETE_CONFIRM_FACTOR = 3;
+
 /** DescribeDevice `Status`: 0 offline, 1 online, 2 query failed, 3 not activated. */
 const CONNECTIVITY: Record<number, Connectivity> = { 0: 'offline', 1: 'online', 2: 'unknown', 3: 'offline' };
-
-/** Answers after which a call may or may not have been carried out. */
-const UNCERTAIN: ReadonlySet<string> = new Set(['TIMEOUT', 'UNAVAILABLE', 'INTERNAL']);
-/** How long a delete whose answer was lost is given to land before it is sent again. */
-const DELETE_CONFIRM_MS = 15_000;
 
 /** The capability manifest follows the configuration (what keys it has). */
 export function tencentCapabilities(config: TencentConfig): ProviderCapabilities {
@@ -66,6 +65,9 @@ export function tencentCapabilities(config: TencentConfig): ProviderCapabilities
     sealedCredentials: sealed,
     rekeyRequiresOffline: true,
     connectivity: cloud,
+    // Dynamic registration re-issues the secret of a device that has not connected yet; only the
+    // Cloud API can see that the device exists first (or CreateDevice refuses it outright).
+    registerRefusesExisting: cloud ? 'always' : 'once-activated',
     // A connected device gets a new key only by delete + re-create, which needs the opt-in.
     rekeyScope: config.rekey?.recreateActivatedDevices ? 'any' : 'never-activated',
   };
@@ -164,6 +166,9 @@ export class TencentProvider extends BaseProvider {
     if (request.psk !== undefined) {
       throw invalid('register', 'request.psk', 'dynamic registration cannot choose the PSK; set registerMode "create-device" to give one');
     }
+    // The gateway would silently give an existing, not yet connected device a new secret (and kill
+    // the one already handed out): with Cloud API keys we look first, so register never rotates.
+    if (this.cloud) await this.refuseExisting(request.nodeId);
     return this.dynamicRegister(request.nodeId, 'register');
   }
 
@@ -249,46 +254,8 @@ export class TencentProvider extends BaseProvider {
 
   protected override async doUnregister(ref: DeviceRef): Promise<void> {
     const { productId, deviceName } = this.parseRef(ref, 'unregister');
-    await this.deleteConfirmed('unregister', productId, deviceName);
-  }
-
-  /**
-   * DeleteDevice, confirmed. It is never re-sent blindly (a late duplicate would delete a
-   * device re-created meanwhile); after an answer that leaves the outcome unknown (timeout,
-   * dropped connection, 5xx) the device is looked up until it is gone, and only if it is still
-   * there after that wait is the delete sent again. "Not found" after an uncertain first
-   * attempt means the first one worked: success.
-   */
-  private async deleteConfirmed(operation: Operation, productId: string, deviceName: string): Promise<void> {
-    const params = { ProductId: productId, DeviceName: deviceName };
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      try {
-        await this.callCloud(operation, 'DeleteDevice', params, false);
-      } catch (error) {
-        const code = (error as ProvisioningError).code;
-        if (code === 'NOT_FOUND' && attempt > 1) return;
-        if (!UNCERTAIN.has(code)) throw error;
-        lastError = error;
-      }
-      if (await this.goneWithin(operation, productId, deviceName, DELETE_CONFIRM_MS)) return;
-    }
-    throw lastError ?? new ProvisioningError({ code: 'UNAVAILABLE', message: `${productId}/${deviceName} is still there after DeleteDevice`, provider: this.id, operation, retryable: true });
-  }
-
-  /** Polls DescribeDevice until the device is gone (true) or `withinMs` passes (false). */
-  private async goneWithin(operation: Operation, productId: string, deviceName: string, withinMs: number): Promise<boolean> {
-    const deadline = Date.now() + withinMs;
-    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
-      try {
-        await this.callCloud(operation, 'DescribeDevice', { ProductId: productId, DeviceName: deviceName });
-      } catch (error) {
-        if ((error as ProvisioningError).code === 'NOT_FOUND') return true;
-        if (!UNCERTAIN.has((error as ProvisioningError).code)) throw error;
-      }
-      if (Date.now() + delay > deadline) return false;
-      await new Promise((r) => setTimeout(r, delay));
-    }
+    // A repeat after a lost answer that finds nothing means the first one deleted it.
+    await this.callCloud('unregister', 'DeleteDevice', { ProductId: productId, DeviceName: deviceName }, { doneOnRepeatIf: ['NOT_FOUND'] });
   }
 
   override async close(): Promise<void> {
@@ -306,8 +273,7 @@ export class TencentProvider extends BaseProvider {
       path: '/device/register',
       json: { ProductId: this.config.productId, DeviceName: deviceName },
       contentType: 'application/json; charset=utf-8',
-      // Not idempotent: a second registration issues a new secret and kills the first, so a
-      // request that may have reached the gateway is never re-sent.
+      // Each registration issues a new secret and kills the previous one: never sent twice.
       idempotent: false,
     });
     const answer = (response.data as { Response?: { Payload?: unknown; Len?: unknown; RequestId?: string } }).Response ?? {};
@@ -333,7 +299,7 @@ export class TencentProvider extends BaseProvider {
     const params: Record<string, string> = { ProductId: this.config.productId, DeviceName: deviceName };
     if (psk !== undefined) params.DefinedPsk = psk;
     else if (this.config.authType !== 'certificate') params.DefinedPsk = randomBytes(16).toString('base64');
-    const created = ((await this.callCloud(operation, 'CreateDevice', params, false)).Data ?? {}) as CreatedDevice;
+    const created = ((await this.callCloud(operation, 'CreateDevice', params, { idempotent: false })).Data ?? {}) as CreatedDevice;
     return {
       deviceId: `${this.config.productId}/${deviceName}`,
       nodeId: deviceName,
@@ -342,11 +308,14 @@ export class TencentProvider extends BaseProvider {
     };
   }
 
-  /** Delete then create again; a failure in between says exactly where the device stands. */
+  /**
+   * Delete then create again; a failure in between says exactly where the device stands.
+   * The delete goes out once and is confirmed gone before the create: a delete re-sent (or
+   * merely slow) after a lost answer could otherwise land after the create and remove the new device.
+   */
   private async recreate(ref: DeviceRef, deviceName: string, psk: string | undefined): Promise<Registration> {
     const { productId } = this.parseRef(ref, 'rekey');
-    // Re-create only once the delete is confirmed: a delayed delete must not remove the new device.
-    await this.deleteConfirmed('rekey', productId, deviceName);
+    await this.deleteConfirmed(ref, productId, deviceName);
     try {
       return await this.createDevice(deviceName, psk, 'rekey');
     } catch (error) {
@@ -367,6 +336,67 @@ export class TencentProvider extends BaseProvider {
         cause,
       });
     }
+  }
+
+  /** DeleteDevice sent once, then DescribeDevice until the device is gone (a bounded wait). */
+  private async deleteConfirmed(ref: DeviceRef, productId: string, deviceName: string): Promise<void> {
+    let deleteError: ProvisioningError | undefined;
+    try {
+      await this.callCloud('rekey', 'DeleteDevice', { ProductId: productId, DeviceName: deviceName }, { idempotent: false });
+    } catch (error) {
+      deleteError = error as ProvisioningError;
+      // A definite refusal (access denied, online...) changed nothing; only a lost or 5xx answer is uncertain.
+      if (!deleteError.retryable) throw deleteError;
+    }
+    // A delete that was answered may still have to be seen by reads; an unanswered one may still land.
+    const deadline = Date.now() + DELETE_CONFIRM_FACTOR * (this.config.timeoutMs ?? 10_000);
+    for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
+      try {
+        await this.describe(ref, 'rekey');
+      } catch (error) {
+        if ((error as ProvisioningError).code === 'NOT_FOUND') return;
+        throw error;
+      }
+      if (Date.now() + pause > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+    throw new ProvisioningError({
+      code: deleteError?.code ?? 'UNAVAILABLE',
+      message:
+        `Rekey of ${ref.deviceId} stopped before re-creating it: the device still exists after DeleteDevice ` +
+        `(${deleteError ? `${deleteError.code}: ${deleteError.message}` : 'answered, but not seen by DescribeDevice'}). ` +
+        'Its old credentials work unless that delete lands later; check status, then rekey again.',
+      provider: this.id,
+      operation: 'rekey',
+      vendorCode: deleteError?.vendorCode,
+      httpStatus: deleteError?.httpStatus,
+      retryable: true,
+      details: { deviceState: 'unknown', failedStep: 'DeleteDevice', completedSteps: ['DescribeDevice'] },
+      cause: deleteError,
+    });
+  }
+
+  /** ALREADY_EXISTS when the Cloud API knows a device by this name. */
+  private async refuseExisting(deviceName: string): Promise<void> {
+    const deviceId = `${this.config.productId}/${deviceName}`;
+    let device: CloudDevice;
+    try {
+      device = await this.describe({ deviceId }, 'register');
+    } catch (error) {
+      if ((error as ProvisioningError).code === 'NOT_FOUND') return;
+      throw error;
+    }
+    const activated = device.Status !== 3 || Number(device.FirstOnlineTime ?? 0) > 0;
+    throw new ProvisioningError({
+      code: 'ALREADY_EXISTS',
+      message:
+        `${deviceId} is already registered${activated ? '' : ' (not connected yet)'}; register never issues a second ` +
+        'secret for an existing device: use rekey for new credentials, or lookup to find it',
+      provider: this.id,
+      operation: 'register',
+      retryable: false,
+      details: { activated },
+    });
   }
 
   private plainCredentials(created: CreatedDevice, definedPsk: string | undefined, operation: Operation): DeviceCredentials {
@@ -398,11 +428,12 @@ export class TencentProvider extends BaseProvider {
     return device;
   }
 
+  /** One Cloud API action. Actions are POSTs, but reads and deletes are safe to repeat unless told otherwise. */
   private async callCloud(
     operation: Operation,
     action: string,
     params: Record<string, unknown>,
-    idempotent = true,
+    options: Pick<HttpRequest, 'idempotent' | 'doneOnRepeatIf'> = {},
   ): Promise<Record<string, unknown>> {
     const cloud = this.cloud;
     if (!cloud) throw this.unsupported(operation);
@@ -413,7 +444,8 @@ export class TencentProvider extends BaseProvider {
       headers: { 'X-TC-Action': action, 'X-TC-Version': CLOUD_API_VERSION },
       json: params,
       contentType: 'application/json; charset=utf-8',
-      idempotent,
+      idempotent: options.idempotent ?? true,
+      doneOnRepeatIf: options.doneOnRepeatIf,
     });
     return ((response.data as { Response?: Record<string, unknown> }).Response ?? {}) as Record<string, unknown>;
   }

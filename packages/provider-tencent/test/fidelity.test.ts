@@ -150,7 +150,9 @@ describe('tencent simulator: credentials stay consistent across re-registration'
       const provider = provisioner.get('t');
       const psks: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const plain = (await provider.decryptCredentials((await provider.register({ nodeId: 'consistent' })).credentials)) as PskCredentials;
+        // register first, then rekey: before the first connection both are a dynamic registration.
+        const issued = i === 0 ? await provider.register({ nodeId: 'consistent' }) : await provider.rekey({ deviceId: `${product.productId}/consistent` }, {});
+        const plain = (await provider.decryptCredentials(issued.credentials)) as PskCredentials;
         psks.push(plain.psk);
         const raw = (await provider.status({ deviceId: `${product.productId}/consistent` })).raw;
         expect(raw).to.include({ Status: 3 });

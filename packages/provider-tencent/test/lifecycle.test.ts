@@ -28,8 +28,11 @@ describe('tencent: lifecycle through both faces of the simulator', function () {
     simulator.connectWithPsk(config.productId, 'sensor_01', plain.psk);
     expect(await provider.status(ref)).to.deep.include({ activated: true, connectivity: 'online' });
     expect(await failure(provider.rekey(ref, {}))).to.include({ code: 'DEVICE_ONLINE' });
-    // Dynamic registration is refused once the device has connected.
-    expect(await failure(provider.register({ nodeId: 'sensor_01' }))).to.include({
+    // Registering again is refused: looked up first with the Cloud API keys, and by the gateway itself once connected.
+    const again = await failure(provider.register({ nodeId: 'sensor_01' }));
+    expect(again).to.include({ code: 'ALREADY_EXISTS' });
+    expect(again.details).to.deep.equal({ activated: true });
+    expect(await failure((await r.with({ cloudApi: undefined })).register({ nodeId: 'sensor_01' }))).to.include({
       code: 'ALREADY_EXISTS', vendorCode: 'UnauthorizedOperation.DeviceIsActivated',
     });
 
@@ -50,19 +53,32 @@ describe('tencent: lifecycle through both faces of the simulator', function () {
     expect(await failure(provider.status(ref))).to.include({ code: 'NOT_FOUND', vendorCode: 'ResourceNotFound.DeviceNotExist' });
   });
 
-  it('re-registration before the first connection issues a new PSK; the old one stops working', async () => {
+  it('register of a device that has not connected yet: ALREADY_EXISTS with Cloud API keys; only rekey issues a new PSK', async () => {
     r = await rig();
     const { provider, simulator, config } = r;
     const first = (await provider.decryptCredentials((await provider.register({ nodeId: 'again' })).credentials)) as PskCredentials;
-    const second = (await provider.decryptCredentials((await provider.register({ nodeId: 'again' })).credentials)) as PskCredentials;
-    expect(second.psk).to.not.equal(first.psk);
-    expect(simulator.device(config.productId, 'again')?.psk).to.equal(second.psk);
+    const again = await failure(provider.register({ nodeId: 'again' }));
+    expect(again).to.include({ code: 'ALREADY_EXISTS', retryable: false });
+    expect(again.details).to.deep.equal({ activated: false });
+    expect(simulator.device(config.productId, 'again')).to.include({ psk: first.psk, registrations: 1 });
     // Rekey of a never-connected device is a fresh dynamic registration.
     const rekeyed = await provider.rekey({ deviceId: `${config.productId}/again` }, {});
-    const third = (await provider.decryptCredentials(rekeyed.credentials)) as PskCredentials;
-    expect(third.psk).to.not.equal(second.psk);
-    expect(() => simulator.connectWithPsk(config.productId, 'again', second.psk)).to.throw();
-    simulator.connectWithPsk(config.productId, 'again', third.psk);
+    const second = (await provider.decryptCredentials(rekeyed.credentials)) as PskCredentials;
+    expect(second.psk).to.not.equal(first.psk);
+    expect(() => simulator.connectWithPsk(config.productId, 'again', first.psk)).to.throw();
+    simulator.connectWithPsk(config.productId, 'again', second.psk);
+  });
+
+  it('with only a productSecret the platform re-issues the PSK of a device not yet connected, as the manifest declares', async () => {
+    r = await rig();
+    const { simulator, config } = r;
+    const deviceOnly = await r.with({ cloudApi: undefined });
+    expect(deviceOnly.capabilities.registerRefusesExisting).to.equal('once-activated');
+    expect(r.provider.capabilities.registerRefusesExisting).to.equal('always');
+    const first = (await deviceOnly.decryptCredentials((await deviceOnly.register({ nodeId: 'again' })).credentials)) as PskCredentials;
+    const second = (await deviceOnly.decryptCredentials((await deviceOnly.register({ nodeId: 'again' })).credentials)) as PskCredentials;
+    expect(second.psk).to.not.equal(first.psk);
+    expect(simulator.device(config.productId, 'again')?.psk).to.equal(second.psk);
   });
 
   it('signs with hmacsha1 when configured', async () => {

@@ -44,6 +44,7 @@ describe('testkit: the suite itself', function () {
     expect(failure(json, 'an HTTP 503: UNAVAILABLE, retryable true')).to.include('retryable');
     expect(failure(json, 'does not leak them')).to.match(/secret #1 leaked in a UNAVAILABLE error/);
     expect(failure(json, 'rekey: after the device has connected')).to.include('rekey is not implemented');
+    expect(failure(json, 'registering a device that has not connected yet again: ALREADY_EXISTS')).to.include('expected the call to fail with ALREADY_EXISTS');
   });
 
   it('reports declared known failures as such, and fails a known failure that passes', () => {

@@ -34,6 +34,12 @@ export interface ProviderCapabilities {
   connectivity: boolean;
   /** Which devices `rekey` serves (see REKEY_SCOPES); absent means `any`. */
   rekeyScope?: RekeyScope;
+  /**
+   * When `register` of an existing device answers ALREADY_EXISTS. `always` is the contract (and
+   * the default when absent); `once-activated` states a configuration that cannot see a device
+   * before it connects (the cloud then issues it a new secret, and the earlier one stops working).
+   */
+  registerRefusesExisting?: 'always' | 'once-activated';
 }
 
 /** The keys a capabilities manifest may carry; anything else is an error. */
@@ -44,4 +50,5 @@ export const CAPABILITY_KEYS: ReadonlyArray<keyof ProviderCapabilities> = [
   'rekeyRequiresOffline',
   'connectivity',
   'rekeyScope',
+  'registerRefusesExisting',
 ];

@@ -4,7 +4,7 @@
  */
 export const ERROR_CODES = {
   INVALID_INPUT: 'The request or configuration failed validation before any I/O.',
-  AUTHENTICATION_FAILED: 'The cloud rejected the credentials (app secret, signature, token).',
+  AUTHENTICATION_FAILED: 'The cloud rejected the credentials (app secret, signature, token), or TLS authentication failed either way (details.tls says why).',
   ACCESS_DENIED: 'Authenticated, but not allowed to do this (unauthorised app, frozen account).',
   NOT_FOUND: 'The device (or the resource it belongs to) does not exist.',
   ALREADY_EXISTS: 'A device with this identity is already registered.',

@@ -2,11 +2,12 @@ import type { AxiosInstance, AxiosStatic } from 'axios';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import type https from 'node:https';
+import type { ErrorCode } from '../errors/error-codes.js';
 import { ProvisioningError } from '../errors/provisioning-error.js';
 import { Redactor } from '../errors/redactor.js';
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryOptions } from './backoff.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter.js';
-import { createAgents, type AgentOptions, type TlsOptions } from './tls.js';
+import { createAgents, tlsFailureReason, type AgentOptions, type TlsFailureReason, type TlsOptions } from './tls.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -25,8 +26,20 @@ export interface HttpRequest {
   form?: Record<string, string>;
   /** Overrides the Content-Type the body kind implies (vendors differ on charset spelling). */
   contentType?: string;
-  /** Safe to send twice? Default: true for GET/PUT/DELETE, false for POST. */
+  /**
+   * Can this request be sent twice without doing its side effect twice? The retry policy reads
+   * it: a request that is not idempotent is never re-sent once it may have reached the server
+   * (timeout, reset, 5xx), only after an answer that proves the server did not act (a throttle)
+   * or a failure that proves it was never sent. Default: by HTTP method (GET/PUT/DELETE yes,
+   * POST no); a provider overrides it per request when the vendor's semantics differ.
+   */
   idempotent?: boolean;
+  /**
+   * Answers that, to a repeat sent after an attempt whose outcome is unknown, mean the earlier
+   * attempt did the job: a DELETE re-sent after a timeout that answers NOT_FOUND succeeded.
+   * Such an answer resolves the call (with `settledByEarlierAttempt`).
+   */
+  doneOnRepeatIf?: readonly ErrorCode[];
   /** Run the provider's auth/signing step. Default true; a login call passes false. */
   authenticate?: boolean;
   timeoutMs?: number;
@@ -51,6 +64,8 @@ export interface HttpResponse {
   data: unknown;
   /** How many attempts it took. */
   attempts: number;
+  /** A repeat answered one of `doneOnRepeatIf`: an earlier attempt whose answer was lost did the job. */
+  settledByEarlierAttempt?: boolean;
 }
 
 /**
@@ -117,6 +132,16 @@ function loadAxios(): AxiosStatic {
   return axiosStatic;
 }
 
+const TLS_ADVICE: Record<TlsFailureReason, string> = {
+  'server-certificate-untrusted': 'the server certificate does not chain to a trusted CA: check tls.ca',
+  'server-hostname-mismatch': 'the server certificate is not valid for this host name: check the URL or tls.servername',
+  'client-certificate-rejected': 'the server refused the client certificate: check tls.cert/tls.key/tls.pfx',
+  'handshake-failed': 'check the URL scheme and port, and the TLS settings',
+};
+
+/** Methods whose repeat has no further effect (RFC 9110 §9.2.2); POST is not one of them. */
+const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
+
 /** Transport failures that prove the request never reached the server: always safe to retry. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
@@ -139,6 +164,7 @@ export class HttpClient {
   private readonly retry: Required<RetryOptions>;
   private readonly baseURL: URL;
   private auth: AuthStep | undefined;
+  private readonly presentsClientCertificate: boolean;
 
   constructor(private readonly options: HttpClientOptions) {
     this.auth = options.auth;
@@ -149,6 +175,8 @@ export class HttpClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
     this.agents = createAgents(options.tls, options.agent);
+    const tls = options.tls ?? {};
+    this.presentsClientCertificate = Boolean(tls.cert ?? tls.certFile ?? tls.pfx ?? tls.pfxFile);
   }
 
   private get axios(): AxiosInstance {
@@ -167,8 +195,10 @@ export class HttpClient {
 
   /** Sends a request; resolves only with a success answer, otherwise throws a ProvisioningError. */
   async send(request: HttpRequest): Promise<HttpResponse> {
-    const idempotent = request.idempotent ?? request.method !== 'POST';
+    const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
     let recovered = false;
+    // An earlier attempt may have reached the server and acted without our seeing the answer.
+    let outcomeUnknown = false;
     let attempt = 0;
     for (;;) {
       attempt++;
@@ -192,6 +222,9 @@ export class HttpClient {
       this.log(prepared, attempt, started, outcome);
       if (outcome.response && !outcome.error) return outcome.response;
       const error = outcome.error as ProvisioningError;
+      if (outcomeUnknown && outcome.response && request.doneOnRepeatIf?.includes(error.code)) {
+        return { ...outcome.response, attempts: attempt, settledByEarlierAttempt: true };
+      }
 
       // One re-authentication per call (stale token, skewed clock), however the answer came.
       if (!recovered && this.auth?.recover && outcome.response && request.authenticate !== false) {
@@ -201,13 +234,38 @@ export class HttpClient {
           continue;
         }
       }
-      const mayRepeat = idempotent || !outcome.possiblySent || error.code === 'RATE_LIMITED';
-      if (error.retryable && mayRepeat && attempt < this.retry.maxAttempts) {
-        await sleep(backoffDelay(attempt, this.retry, outcome.retryAfterMs));
+      const serverDidNotAct = !outcome.possiblySent || error.code === 'RATE_LIMITED';
+      const retryAfterMs = outcome.retryAfterMs;
+      if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs && error.retryable) {
+        throw this.finalError(request, attempt, error, {
+          message: `${error.message} (the server asks to retry after ${Math.ceil(retryAfterMs / 1000)} s, more than the ${Math.ceil(this.retry.maxRetryAfterMs / 1000)} s this client waits: retry.maxRetryAfterMs)`,
+          retryAfterMs,
+        });
+      }
+      if (error.retryable && (idempotent || serverDidNotAct) && attempt < this.retry.maxAttempts) {
+        if (!serverDidNotAct) outcomeUnknown = true;
+        await sleep(backoffDelay(attempt, this.retry, retryAfterMs));
         continue;
       }
-      throw error.withContext({ provider: this.provider, operation: request.operation, attempts: attempt, redactor: this.redactor });
+      throw this.finalError(request, attempt, error, retryAfterMs === undefined ? undefined : { retryAfterMs });
     }
+  }
+
+  private finalError(
+    request: HttpRequest,
+    attempts: number,
+    error: ProvisioningError,
+    extra?: { message?: string; retryAfterMs: number },
+  ): ProvisioningError {
+    const withExtra = extra
+      ? new ProvisioningError({
+          ...error.toOptions(),
+          message: extra.message ?? error.message,
+          details: { ...error.details, retryAfterMs: extra.retryAfterMs },
+          redactor: this.redactor,
+        })
+      : error;
+    return withExtra.withContext({ provider: this.provider, operation: request.operation, attempts, redactor: this.redactor });
   }
 
   /**
@@ -273,21 +331,34 @@ export class HttpClient {
     const code = (thrown as { isAxiosError?: boolean; code?: string })?.isAxiosError ? ((thrown as { code?: string }).code ?? '') : '';
     const causeCode = (thrown as { cause?: { code?: string } })?.cause?.code ?? '';
     const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || causeCode === 'ETIMEDOUT';
-    const tlsFailure = /CERT|SSL|TLS|SELF_SIGNED|ERR_TLS|HOSTNAME|ALTNAME/i.test(`${code} ${causeCode}`);
     const detail = thrown instanceof Error ? thrown.message : String(thrown);
     const where = `${prepared.method} ${prepared.url.host}${prepared.url.pathname}`;
+    const byCode = tlsFailureReason(code, detail, this.presentsClientCertificate);
+    const tlsReason = byCode ?? tlsFailureReason(causeCode, detail, this.presentsClientCertificate);
+    const tlsCode = byCode ? code : causeCode;
+    if (tlsReason) {
+      // A trust failure is configuration (CA, client certificate, host name): typed, never retried.
+      return {
+        error: new ProvisioningError({
+          code: 'AUTHENTICATION_FAILED',
+          message: `TLS handshake with ${prepared.url.host} failed (${tlsCode}, ${TLS_ADVICE[tlsReason]}): ${detail}`,
+          provider: this.provider,
+          operation: prepared.operation,
+          vendorCode: tlsCode,
+          retryable: false,
+          details: { tls: { reason: tlsReason, code: tlsCode } },
+          redactor: this.redactor,
+        }),
+      };
+    }
     return {
       error: new ProvisioningError({
-        code: timedOut ? 'TIMEOUT' : tlsFailure ? 'AUTHENTICATION_FAILED' : 'UNAVAILABLE',
-        message: timedOut
-          ? `${where} timed out`
-          : tlsFailure
-            ? `TLS handshake with ${prepared.url.host} failed: ${detail}`
-            : `${where} failed: ${detail}`,
+        code: timedOut ? 'TIMEOUT' : 'UNAVAILABLE',
+        message: timedOut ? `${where} timed out` : `${where} failed: ${detail}`,
         provider: this.provider,
         operation: prepared.operation,
         vendorCode: code || causeCode || undefined,
-        retryable: !tlsFailure,
+        retryable: true,
         redactor: this.redactor,
       }),
     };

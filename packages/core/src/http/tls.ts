@@ -88,3 +88,63 @@ export function createAgents(options: TlsOptions = {}, agent: AgentOptions = {})
   }
   return { http: new http.Agent(common), https: new https.Agent({ ...common, ...secure }) };
 }
+
+/** Why a TLS handshake failed, for the caller to fix the right setting. */
+export type TlsFailureReason =
+  /** The server's certificate does not chain to a trusted CA, or is expired/revoked: check `tls.ca`. */
+  | 'server-certificate-untrusted'
+  /** The server's certificate is valid but not for this host name: check the URL or `tls.servername`. */
+  | 'server-hostname-mismatch'
+  /** The server refused our client certificate (or wanted one): check `tls.cert`/`tls.key`/`tls.pfx`. */
+  | 'client-certificate-rejected'
+  /** Another handshake failure (protocol version, cipher, a plain-HTTP port). */
+  | 'handshake-failed';
+
+/** OpenSSL's certificate-verification results, as Node reports them in `error.code`. */
+const VERIFY_CODES = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_CHAIN_TOO_LONG',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+]);
+
+/** TLS alerts a server sends when it does not accept the client's certificate. */
+const CLIENT_CERT_ALERT = /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED|DECRYPT_ERROR)$/;
+
+/** The alert an EPROTO error's OpenSSL message names, e.g. "sslv3 alert handshake failure". */
+const ALERT_IN_MESSAGE = /alert ([a-z ]+?)(?::|$)/i;
+
+/** Node's words for a connection closed before the TLS handshake finished. */
+const HANDSHAKE_CUT = /before secure TLS connection was established/;
+
+/**
+ * Classifies a transport error as a TLS trust failure, or undefined when it is not one.
+ * Such a failure is a configuration problem: retrying cannot fix it. `presentedClientCertificate`:
+ * a server that refuses a client certificate may close the handshake without an alert (Node's
+ * own TLS servers do), which then is the likely reason.
+ */
+export function tlsFailureReason(code: string, message = '', presentedClientCertificate = false): TlsFailureReason | undefined {
+  if (!code) return undefined;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') return 'server-hostname-mismatch';
+  if (VERIFY_CODES.has(code)) return 'server-certificate-untrusted';
+  const alert = code === 'EPROTO' ? `ALERT_${(ALERT_IN_MESSAGE.exec(message)?.[1] ?? '').trim().toUpperCase().replace(/ /g, '_')}` : code;
+  if (CLIENT_CERT_ALERT.test(alert)) return 'client-certificate-rejected';
+  if (code.startsWith('ERR_SSL_') || code === 'EPROTO') return 'handshake-failed';
+  if (code === 'ECONNRESET' && presentedClientCertificate && HANDSHAKE_CUT.test(message)) return 'client-certificate-rejected';
+  return undefined;
+}

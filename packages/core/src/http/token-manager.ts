@@ -1,3 +1,5 @@
+import { isProvisioningError } from '../errors/provisioning-error.js';
+
 /**
  * Single-flight access-token manager for clouds with login tokens.
  *
@@ -5,10 +7,9 @@
  *   in flight waits for that one (Huawei invalidates every token but the newest, so two
  *   concurrent logins would knock each other out).
  * - The token is refreshed `refreshAheadMs` before it expires, with the refresh token when the
- *   source offers refresh. Only a refused refresh token (the source says so; by default an
- *   AUTHENTICATION_FAILED answer) falls back to a fresh login: on Huawei a login invalidates
- *   every other holder's token, so a 5xx or a timeout must not trigger one. After such a
- *   failure the current token is kept while it is valid, and the error is thrown once it is not.
+ *   source offers refresh. Only a refresh whose refresh token was refused falls back to a fresh
+ *   login (on Huawei a login invalidates every other holder's token); any other refresh failure
+ *   (5xx, timeout) is reported as itself, while the current token, still valid, keeps serving.
  * - `invalidate(token)` after an "invalid token" answer renews once, however many callers
  *   report the same stale token.
  */
@@ -22,12 +23,15 @@ export interface AccessToken {
 export interface TokenSource {
   login(): Promise<AccessToken>;
   refresh?(current: AccessToken): Promise<AccessToken>;
-  /** Whether a refresh failure means the refresh token itself was refused (then: log in). */
+  /**
+   * Does this refresh failure mean the refresh token itself was refused (expired, revoked), so
+   * only a login helps? Default: a ProvisioningError with code AUTHENTICATION_FAILED.
+   */
   refreshRefused?(error: unknown): boolean;
 }
 
 function refusedByDefault(error: unknown): boolean {
-  return (error as { code?: string } | undefined)?.code === 'AUTHENTICATION_FAILED';
+  return isProvisioningError(error) && error.code === 'AUTHENTICATION_FAILED';
 }
 
 export interface TokenManagerOptions {
@@ -45,13 +49,10 @@ export interface TokenStats {
 }
 
 export class TokenManager {
-  /** Never the token itself. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `TokenManager { logins: ${this.stats.logins}, refreshes: ${this.stats.refreshes} }`;
-  }
-
   private current: AccessToken | undefined;
   private obtainedAt = 0;
+  /** After a refresh failed for a reason other than refusal: no new attempt before this (epoch ms). */
+  private refreshPausedUntil = 0;
   private inflight: Promise<AccessToken> | undefined;
   private readonly now: () => number;
   readonly stats: TokenStats = { logins: 0, refreshes: 0, refreshFailures: 0 };
@@ -85,6 +86,7 @@ export class TokenManager {
 
   private dueForRenewal(token: AccessToken): boolean {
     const lifetimeLeft = token.expiresAt - this.now();
+    if (lifetimeLeft > 0 && this.now() < this.refreshPausedUntil) return false;
     // Never more than a tenth of the token's lifetime, or a short-lived token would be renewed on every call.
     const ahead = Math.min(this.options.refreshAheadMs ?? 60_000, (token.expiresAt - this.obtainedAt) / 10);
     return lifetimeLeft <= ahead;
@@ -110,11 +112,14 @@ export class TokenManager {
         this.stats.refreshFailures++;
         const refused = (this.source.refreshRefused ?? refusedByDefault)(error);
         if (!refused) {
-          // Not the refresh token's fault (a 5xx, a timeout): keep the valid token, try later.
-          if (previous.expiresAt > this.now()) return previous;
-          throw error;
+          // The platform is failing, not the refresh token: a login would not fare better, and on
+          // some clouds would invalidate every other holder's token. Keep the current one while it lasts.
+          const left = previous.expiresAt - this.now();
+          if (left <= 0) throw error;
+          // Try again after a quarter of what is left, not on every call while the platform is down.
+          this.refreshPausedUntil = this.now() + left / 4;
+          return previous;
         }
-        // The refresh token expired or was revoked: a login always works if the secret does.
       }
     }
     if (!token) {
@@ -122,6 +127,7 @@ export class TokenManager {
       token = await this.source.login();
     }
     this.options.onToken?.(token);
+    this.refreshPausedUntil = 0;
     this.obtainedAt = this.now();
     this.current = token;
     return token;

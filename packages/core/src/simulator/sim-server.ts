@@ -125,6 +125,12 @@ export class SimServer {
         req.socket.destroy();
         return;
       }
+      if (fault?.kind === 'lost-answer') {
+        // The cloud acts (the device exists, the secret is issued), but the answer never arrives.
+        await this.options.handle(request);
+        req.socket.destroy();
+        return;
+      }
       if (fault?.kind === 'malformed') {
         send(res, { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"truncated": ' });
         return;
@@ -137,13 +143,7 @@ export class SimServer {
         send(res, this.options.vendorFault(fault));
         return;
       }
-      const reply = await this.options.handle(request);
-      if (fault?.kind === 'lost-answer') {
-        // The cloud acted (the device exists, the secret is issued) but the answer never arrives.
-        req.socket.destroy();
-        return;
-      }
-      send(res, reply);
+      send(res, await this.options.handle(request));
     } catch (error) {
       send(res, { status: 500, body: { error: error instanceof Error ? error.message : String(error) } });
     }

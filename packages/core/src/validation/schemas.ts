@@ -116,6 +116,7 @@ export const capabilitiesSchema: JsonSchema = {
     rekeyRequiresOffline: { type: 'boolean' },
     connectivity: { type: 'boolean' },
     rekeyScope: { enum: ['any', 'activated', 'never-activated'] },
+    registerRefusesExisting: { enum: ['always', 'once-activated'] },
   },
   additionalProperties: false,
 };
@@ -151,6 +152,7 @@ export const retryOptionsSchema: JsonSchema = {
     maxAttempts: { type: 'integer', minimum: 1, maximum: 10 },
     baseDelayMs: { type: 'number', minimum: 0 },
     maxDelayMs: { type: 'number', minimum: 0 },
+    maxRetryAfterMs: { type: 'number', minimum: 0 },
   },
   additionalProperties: false,
 };

@@ -45,6 +45,40 @@ export function errorScenarios(ctx: SuiteContext): void {
       if (ctx.capabilities.operations.unregister) await ctx.provider.unregister({ deviceId: registration.deviceId });
     }, ctx.needsBackend('register', 'decryptCredentials'));
 
+    const reissues = () => ctx.capabilities.registerRefusesExisting === 'once-activated';
+
+    ctx.test('errors', 'registering a device that has not connected yet again: ALREADY_EXISTS, its credentials unchanged', async () => {
+      const nodeId = ctx.nodeId();
+      const registration = await ctx.provider.register({ nodeId });
+      const error = await expectProvisioningError(ctx.provider.register({ nodeId }), 'ALREADY_EXISTS');
+      expect(error.retryable).to.equal(false);
+      if (ctx.backend && ctx.capabilities.operations.decryptCredentials) {
+        // The credentials of the first registration still connect: nothing was rotated.
+        await ctx.backend.connect(registration, await ctx.provider.decryptCredentials(registration.credentials));
+        await ctx.backend.disconnect(registration);
+      }
+      if (ctx.capabilities.operations.unregister) await ctx.provider.unregister({ deviceId: registration.deviceId });
+    }, () =>
+      ctx.needsOperation('register')() ??
+      (reissues() ? `the manifest declares registerRefusesExisting: 'once-activated' (checked by the next test)` : undefined));
+
+    ctx.test('errors', "registering a device that has not connected yet again: a new secret, as 'once-activated' declares", async () => {
+      const nodeId = ctx.nodeId();
+      const first = await ctx.provider.register({ nodeId });
+      const second = await ctx.provider.register({ nodeId });
+      expect(second.deviceId).to.equal(first.deviceId);
+      if (ctx.backend && ctx.capabilities.operations.decryptCredentials) {
+        const stale = await ctx.provider.decryptCredentials(first.credentials);
+        let staleWorks = true;
+        try {
+          await ctx.backend.connect(first, stale);
+        } catch {
+          staleWorks = false;
+        }
+        expect(staleWorks, 'the first secret still connects: then the cloud refuses, declare registerRefusesExisting: always').to.equal(false);
+      }
+    }, () => ctx.needsOperation('register')() ?? (reissues() ? undefined : 'register refuses every existing device (registerRefusesExisting: always)'));
+
     for (const [name, fault, code, retryable] of FAULTS) {
       ctx.test('errors', `${name}: ${code}, retryable ${retryable}`, async () => {
         await ctx.backend?.injectFault(fault);
