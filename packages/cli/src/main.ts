@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type ParseOptionsResult } from 'commander';
 import { registerBulkCommand } from './commands/bulk.js';
 import { registerConformanceCommand } from './commands/conformance.js';
 import { registerDemoCommand } from './commands/demo.js';
@@ -8,9 +8,29 @@ import { registerProvidersCommand } from './commands/providers.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 import { consoleOutput, printError } from './output/format.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './output/exit-codes.js';
+import { flushStdout, guardStdout, stdoutFailed } from './output/stdout.js';
+
+/**
+ * Commander checks required options before unknown ones, so a typo (`--nodeid`) was reported as a
+ * missing `--node-id`. A command without subcommands names the unknown option (with a suggestion) first.
+ */
+class ProvisioCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new ProvisioCommand(name);
+  }
+
+  override parseOptions(argv: string[]): ParseOptionsResult {
+    const parsed = super.parseOptions(argv);
+    const first = parsed.unknown[0];
+    if (this.commands.length === 0 && first !== undefined && first.startsWith('-') && first !== '--') {
+      (this as unknown as { unknownOption(flag: string): never }).unknownOption(first);
+    }
+    return parsed;
+  }
+}
 
 export function buildProgram(): { program: Command; exitCodes: Array<{ exitCode: number }> } {
-  const program = new Command('provisio')
+  const program = new ProvisioCommand('provisio')
     .description('Provision IoT devices on any cloud through one interface')
     .version('0.1.0')
     .option('-c, --config <path>', 'configuration file (default: provisio.config.json)')
@@ -29,16 +49,20 @@ export function buildProgram(): { program: Command; exitCodes: Array<{ exitCode:
 
 /** Runs the CLI; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // A reader that exits early (`| head`) must give a clear error, not an unhandled EPIPE crash.
+  guardStdout();
   const { program, exitCodes } = buildProgram();
   try {
     await program.parseAsync(argv);
+    await flushStdout();
     return Math.max(EXIT.OK, ...exitCodes.map((c) => c.exitCode));
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version exit 0; usage mistakes are invalid input.
       return error.exitCode === 0 ? EXIT.OK : EXIT.INVALID_INPUT;
     }
-    printError(consoleOutput(argv.includes('--json')), error);
+    // With stdout gone, the error (even a --json one) can only go to stderr.
+    printError(consoleOutput(argv.includes('--json') && !stdoutFailed()), error);
     return exitCodeFor(error);
   }
 }

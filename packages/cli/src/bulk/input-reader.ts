@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
-import type { RegisterRequest } from '@provisio/core';
+import { ProvisioningError, type RegisterRequest } from '@provisio/core';
 
 /** One input row: a request, or why it cannot be one. `line` is 1-based in the input file. */
 export interface InputRow {
@@ -42,7 +42,15 @@ async function* readCsv(path: string): AsyncGenerator<InputRow> {
     if (!checkedHeader) {
       checkedHeader = true;
       const unknown = Object.keys(record).filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
-      if (unknown.length) throw new Error(`${path}: unknown CSV column(s) ${unknown.join(', ')}; known: ${CSV_COLUMNS.join(', ')}`);
+      if (unknown.length) {
+        throw new ProvisioningError({
+          code: 'INVALID_INPUT',
+          message: `${path}: unknown CSV column(s) ${unknown.join(', ')}; known: ${CSV_COLUMNS.join(', ')}`,
+          field: 'input',
+          rule: 'csv-columns',
+          retryable: false,
+        });
+      }
     }
     yield toRequest(record, info.lines);
   }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ProvisioningError } from '@provisio/core';
-import { runBulk } from '../bulk/bulk-run.js';
+import { runBulk, type BulkSummary } from '../bulk/bulk-run.js';
 import { countRows } from '../bulk/input-reader.js';
 import { progressReporter } from '../bulk/progress.js';
 import { outputFor, withInstance, type GlobalOptions } from '../context.js';
@@ -15,6 +15,17 @@ interface BulkCliOptions extends GlobalOptions {
   journal?: string;
   concurrency: string;
   strict?: boolean;
+}
+
+/**
+ * 130 interrupted; 1 some calls failed (re-run to retry them); 2 some rows were invalid (skipped
+ * and listed, or --strict stopped the run); 0 only when every row has credentials.
+ */
+export function bulkExitCode(summary: BulkSummary, interrupted: boolean): number {
+  if (interrupted) return 130;
+  if (summary.failed > 0) return EXIT.FAILURE;
+  if (summary.invalid > 0) return EXIT.INVALID_INPUT;
+  return EXIT.OK;
 }
 
 export function registerBulkCommand(program: Command): { exitCode: number } {
@@ -45,13 +56,18 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
         throw new ProvisioningError({ code: 'INVALID_INPUT', message: `cannot read --input ${o.input}`, field: 'input', rule: 'cli', retryable: false });
       });
       const controller = new AbortController();
+      let bar: ReturnType<typeof progressReporter> | undefined;
       const onSignal = () => {
-        if (controller.signal.aborted) process.exit(130);
+        if (controller.signal.aborted) {
+          bar?.stop(); // restores the cursor the bar hid
+          process.exit(130);
+        }
         output.err('bulk: stopping after the calls in flight (Ctrl-C again to quit now; the journal keeps everything)');
         controller.abort();
       };
       process.on('SIGINT', onSignal);
-      const bar = output.json ? undefined : progressReporter(total);
+      bar = output.json ? undefined : progressReporter(total);
+      // Every way out stops the bar: its timer would keep the process alive and the cursor hidden.
       try {
         const summary = await withInstance(o, (provider) =>
           runBulk({
@@ -66,6 +82,7 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
           }),
         );
         bar?.stop();
+        bar = undefined;
         if (output.json) output.out(JSON.stringify(summary, null, 2));
         else {
           output.out(
@@ -75,9 +92,9 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
           if (summary.invalidRows.length) output.out(`\nInvalid rows (skipped${o.strict ? '; --strict stopped the run' : ''}):\n${table(summary.invalidRows.map((r) => ({ ...r })))}`);
           if (summary.failures.length) output.out(`\nFailures:\n${table(summary.failures.map((r) => ({ ...r })))}`);
         }
-        if (controller.signal.aborted) result.exitCode = 130;
-        else if (summary.failed > 0 || (o.strict && summary.invalid > 0)) result.exitCode = summary.invalid > 0 && summary.failed === 0 ? EXIT.INVALID_INPUT : EXIT.FAILURE;
+        result.exitCode = bulkExitCode(summary, controller.signal.aborted);
       } finally {
+        bar?.stop();
         process.off('SIGINT', onSignal);
       }
     });

@@ -1,4 +1,5 @@
 import { isProvisioningError, patternRedactor, type ProvisioningError } from '@provisio/core';
+import { writeStdout } from './stdout.js';
 
 /** Where output goes; tests swap it. */
 export interface Output {
@@ -10,7 +11,8 @@ export interface Output {
 export function consoleOutput(json: boolean): Output {
   return {
     json,
-    out: (text) => process.stdout.write(`${text}\n`),
+    // A closed stdout is noticed by flushStdout() (main runs it after every command), not thrown here.
+    out: (text) => writeStdout(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
   };
 }
