@@ -22,7 +22,9 @@ class ProvisioCommand extends Command {
   override parseOptions(argv: string[]): ParseOptionsResult {
     const parsed = super.parseOptions(argv);
     const first = parsed.unknown[0];
-    if (this.commands.length === 0 && first !== undefined && first.startsWith('-') && first !== '--') {
+    // --help is left to commander (it is "unknown" here and handled after parsing).
+    const wantsHelp = parsed.unknown.some((arg) => arg === '-h' || arg === '--help');
+    if (this.commands.length === 0 && !wantsHelp && first !== undefined && first.startsWith('-') && first !== '--') {
       (this as unknown as { unknownOption(flag: string): never }).unknownOption(first);
     }
     return parsed;

@@ -153,6 +153,10 @@ export function registerOperationCommands(program: Command): void {
         throw invalid('input', `the input is not JSON: ${error instanceof Error ? error.message : String(error)}`);
       }
       if (!parsed || typeof parsed !== 'object') throw invalid('input', 'the input must be a JSON object: a register result or its "credentials"');
+      const upstream = (parsed as { error?: { code?: unknown; message?: unknown } }).error;
+      if (upstream && !parsed.kind && !parsed.credentials) {
+        throw invalid('input', `the input is an error, not a register result (the command before the pipe failed): ${String(upstream.code)}: ${String(upstream.message)}`);
+      }
       const credentials = (parsed.kind ? parsed : parsed.credentials) as SealedCredentials | DeviceCredentials;
       const plain = await withInstance(o, (p) => p.decryptCredentials(credentials));
       // Piped from register, the plain credentials may exist nowhere else: save them if stdout fails.
