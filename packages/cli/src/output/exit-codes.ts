@@ -24,4 +24,7 @@ export function exitCodeFor(error: unknown): number {
   return EXIT.FAILURE;
 }
 
-export const EXIT_CODES_HELP = `Exit codes: 0 ok, 1 other failure, 2 invalid input or configuration, 3 authentication/access denied, 4 not found, 5 rate limited or quota exceeded.`;
+export const EXIT_CODES_HELP =
+  'Exit codes: 0 ok, 1 other failure (also: standard output closed; issued credentials are then saved to a 0600 recovery file named on stderr), ' +
+  '2 invalid input or configuration (bulk: also when invalid rows were skipped), 3 authentication/access denied, 4 not found, ' +
+  '5 rate limited or quota exceeded, 130 bulk interrupted (re-run to resume).';
