@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Provisioner, ProvisioningError, type ProvisioningProvider } from '@provisio/core';
-import { loadConfig } from './config/load-config.js';
+import { Provisioner, type InstanceInfo, type ProvisioningProvider } from '@provisio/core';
+import { loadConfig, resolveInstance, type LoadedConfig } from './config/load-config.js';
 import { consoleOutput, type Output } from './output/format.js';
 
 /** The CLI's own package directory: built-in providers resolve from here when the project lacks them. */
@@ -19,23 +19,27 @@ export function outputFor(options: GlobalOptions): Output {
   return consoleOutput(Boolean(options.json));
 }
 
-/** Builds the provisioner from the configuration and runs `body` with one named instance. */
+/** Where plugins resolve from: the configuration's directory, the current directory, then the CLI's own. */
+export function pluginRoots(configFile?: string): string[] {
+  return [...(configFile ? [dirname(configFile)] : []), process.cwd(), CLI_ROOT];
+}
+
+/**
+ * Builds only the named instance (its env references, plugin and config), so a broken instance
+ * elsewhere in the file does not break this command.
+ */
+export async function buildInstance(loaded: LoadedConfig, name: string): Promise<{ provisioner: Provisioner; info: InstanceInfo }> {
+  const provisioner = await Provisioner.create({ instances: { [name]: resolveInstance(loaded, name) } }, { resolveFrom: pluginRoots(loaded.file) });
+  return { provisioner, info: provisioner.list()[0] as InstanceInfo };
+}
+
+/** Builds the one named instance from the configuration and runs `body` with it. */
 export async function withInstance<T>(
   options: GlobalOptions & { instance: string },
   body: (provider: ProvisioningProvider, provisioner: Provisioner) => Promise<T>,
 ): Promise<T> {
-  const { file, config } = loadConfig(options.config);
-  const provisioner = await Provisioner.create(config, { resolveFrom: [dirname(file), process.cwd(), CLI_ROOT] });
+  const { provisioner } = await buildInstance(loadConfig(options.config), options.instance);
   try {
-    if (!provisioner.has(options.instance)) {
-      throw new ProvisioningError({
-        code: 'INVALID_INPUT',
-        message: `${file} has no instance "${options.instance}"; configured: ${provisioner.list().map((i) => i.name).join(', ') || '(none)'}`,
-        field: 'instance',
-        rule: 'config',
-        retryable: false,
-      });
-    }
     return await body(provisioner.get(options.instance), provisioner);
   } finally {
     await provisioner.close();

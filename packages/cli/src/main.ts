@@ -1,16 +1,38 @@
 import 'reflect-metadata';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type ParseOptionsResult } from 'commander';
 import { registerBulkCommand } from './commands/bulk.js';
 import { registerConformanceCommand } from './commands/conformance.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerOperationCommands } from './commands/operations.js';
 import { registerProvidersCommand } from './commands/providers.js';
 import { registerSimulateCommand } from './commands/simulate.js';
-import { consoleOutput, printError, stdoutFailed } from './output/format.js';
+import { consoleOutput, printError } from './output/format.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './output/exit-codes.js';
+import { flushStdout, guardStdout, stdoutFailed } from './output/stdout.js';
+
+/**
+ * Commander checks required options before unknown ones, so a typo (`--nodeid`) was reported as a
+ * missing `--node-id`. A command without subcommands names the unknown option (with a suggestion) first.
+ */
+class ProvisioCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new ProvisioCommand(name);
+  }
+
+  override parseOptions(argv: string[]): ParseOptionsResult {
+    const parsed = super.parseOptions(argv);
+    const first = parsed.unknown[0];
+    // --help is left to commander (it is "unknown" here and handled after parsing).
+    const wantsHelp = parsed.unknown.some((arg) => arg === '-h' || arg === '--help');
+    if (this.commands.length === 0 && !wantsHelp && first !== undefined && first.startsWith('-') && first !== '--') {
+      (this as unknown as { unknownOption(flag: string): never }).unknownOption(first);
+    }
+    return parsed;
+  }
+}
 
 export function buildProgram(): { program: Command; exitCodes: Array<{ exitCode: number }> } {
-  const program = new Command('provisio')
+  const program = new ProvisioCommand('provisio')
     .description('Provision IoT devices on any cloud through one interface')
     .version('0.1.0')
     .option('-c, --config <path>', 'configuration file (default: provisio.config.json)')
@@ -29,24 +51,19 @@ export function buildProgram(): { program: Command; exitCodes: Array<{ exitCode:
 
 /** Runs the CLI; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  // A closed stdout (the reader of a pipe exited) is reported through each write's callback;
-  // without a listener the 'error' event would crash the process with a stack trace.
-  process.stdout.on('error', () => undefined);
+  // A reader that exits early (`| head`) must give a clear error, not an unhandled EPIPE crash.
+  guardStdout();
   const { program, exitCodes } = buildProgram();
   try {
     await program.parseAsync(argv);
-    const failure = stdoutFailed();
-    if (failure) {
-      process.stderr.write(`provisio: stdout was closed before all output was written (${failure.code ?? failure.message})\n`);
-      return Math.max(EXIT.FAILURE, ...exitCodes.map((c) => c.exitCode));
-    }
+    await flushStdout();
     return Math.max(EXIT.OK, ...exitCodes.map((c) => c.exitCode));
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version exit 0; usage mistakes are invalid input.
       return error.exitCode === 0 ? EXIT.OK : EXIT.INVALID_INPUT;
     }
-    // --json errors go to stdout, unless stdout is what failed: then stderr says it.
+    // With stdout gone, the error (even a --json one) can only go to stderr.
     printError(consoleOutput(argv.includes('--json') && !stdoutFailed()), error);
     return exitCodeFor(error);
   }

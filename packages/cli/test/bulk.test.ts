@@ -46,7 +46,7 @@ describe('cli: bulk', function () {
       ['nodeId,name,psk,validitySeconds', 'dev-1,first,,0', ',no node,,', 'dev-3,third,nothex!,', 'dev-4,fourth,,abc', 'dev-1,duplicate,,', 'dev-6,sixth,,60', ''].join('\n'),
     );
     const result = await provisio(['bulk', '-i', 'huawei', '--input', 'devices.csv', '--output', 'creds.jsonl', '--json'], { cwd: dir });
-    expect(result.code, result.stderr).to.equal(7); // done, but rows were skipped: scripts must see it
+    expect(result.code, 'skipped rows show in the exit code').to.equal(2);
     const summary = JSON.parse(result.stdout) as { registered: number; invalid: number; invalidRows: Array<{ line: number; message: string }> };
     expect(summary.registered).to.equal(2);
     expect(summary.invalidRows.map((r) => r.line)).to.deep.equal([3, 4, 5, 6]);
@@ -54,6 +54,22 @@ describe('cli: bulk', function () {
     expect(summary.invalidRows.find((r) => r.line === 6)?.message).to.include('appears earlier');
     expect(statSync(join(dir, 'creds.jsonl')).mode & 0o777).to.equal(0o600);
     expect(credentialLines(join(dir, 'creds.jsonl')).map((c) => c.nodeId)).to.have.members(['dev-1', 'dev-6']);
+  });
+
+  it('skipped rows show in the exit code: 7 of 10 rows invalid exits 2; an unknown CSV column exits 2 before any call', async () => {
+    const rows = Array.from({ length: 10 }, (_, i) => (i < 3 ? `ok-${i},0` : `bad-${i},not-a-number`));
+    writeFileSync(join(dir, 'devices.csv'), `nodeId,validitySeconds\n${rows.join('\n')}\n`);
+    const result = await provisio(['bulk', '-i', 'huawei', '--input', 'devices.csv', '--output', 'creds.jsonl'], { cwd: dir });
+    expect(result.code, result.stdout + result.stderr).to.equal(2);
+    expect(result.stdout).to.include('Registered 3').and.include('invalid 7');
+    expect(credentialLines(join(dir, 'creds.jsonl'))).to.have.length(3);
+
+    writeFileSync(join(dir, 'columns.csv'), 'nodeId,nodeid2\nx-1,y\n');
+    const before = await simulator.backend.requestCount();
+    const columns = await provisio(['bulk', '-i', 'huawei', '--input', 'columns.csv', '--output', 'columns.jsonl'], { cwd: dir });
+    expect(columns.code).to.equal(2);
+    expect(columns.stderr).to.include('unknown CSV column(s) nodeid2');
+    expect(await simulator.backend.requestCount()).to.equal(before);
   });
 
   it('--strict stops at the first invalid row (exit 2); JSONL input works', async () => {

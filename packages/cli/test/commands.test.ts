@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { provisio, simControl, startProvisio, tempDir, type SimulateInfo } from './helpers.js';
 
@@ -31,6 +31,12 @@ describe('cli: help', function () {
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.include('--instance');
   });
+
+  it('a mistyped option is named as unknown (with a suggestion), not reported as a missing required one', async () => {
+    const typo = await provisio(['register', '-i', 'huawei', '--nodeid', '860000000000001'], { cwd: tempDir() });
+    expect(typo.code).to.equal(2);
+    expect(typo.stderr).to.include("unknown option '--nodeid'").and.include('--node-id').and.not.include('required option');
+  });
 });
 
 describe('cli: every subcommand against `provisio simulate`', function () {
@@ -51,7 +57,10 @@ describe('cli: every subcommand against `provisio simulate`', function () {
 
   before(async () => {
     dir = tempDir();
-    const started = await startProvisio(['simulate', '--write-config', 'provisio.config.json', '--json'], dir);
+    // A secrets file left world-readable by an earlier run: simulate must not keep that mode.
+    writeFileSync(join(dir, 'secrets.env'), 'OLD=stale\n');
+    chmodSync(join(dir, 'secrets.env'), 0o644);
+    const started = await startProvisio(['simulate', '--write-config', 'provisio.config.json', '--secrets-file', 'secrets.env', '--json'], dir);
     sim = started.child;
     info = JSON.parse(started.firstLine) as SimulateInfo;
   });
@@ -67,6 +76,48 @@ describe('cli: every subcommand against `provisio simulate`', function () {
     const text = JSON.stringify(info.config);
     for (const secret of Object.values(info.env)) expect(text).to.not.include(secret);
     expect(text).to.include('${PROVISIO_HUAWEI_SECRET}');
+  });
+
+  it('simulate --secrets-file replaces an existing 0644 file with a 0600 one holding the secrets', async () => {
+    expect(info.envFile).to.equal(join(dir, 'secrets.env'));
+    expect(statSync(info.envFile).mode & 0o777).to.equal(0o600);
+    const lines = readFileSync(info.envFile, 'utf8').trim().split('\n');
+    expect(lines).to.have.members(Object.entries(info.env).map(([k, v]) => `${k}=${v}`));
+  });
+
+  it('one broken instance (missing variable, misspelt plugin) breaks only itself; providers lists it as broken', async () => {
+    const config = JSON.parse(readFileSync(join(dir, 'provisio.config.json'), 'utf8')) as { instances: Record<string, { plugin: string; config: Record<string, unknown> }> };
+    const huawei = config.instances.huawei as { plugin: string; config: Record<string, unknown> };
+    config.instances['no-env'] = { plugin: huawei.plugin, config: { ...huawei.config, secret: '${PROVISIO_NOT_EXPORTED_SECRET}' } };
+    config.instances.typo = { plugin: '@provisio/provider-huawai', config: {} };
+    writeFileSync(join(dir, 'mixed.config.json'), JSON.stringify(config));
+    const works = await run(['register', '-i', 'tencent', '--node-id', 'mixed_1', '--config', 'mixed.config.json', '--json']);
+    expect(works.code, works.stderr).to.equal(0);
+    const lookup = await run(['lookup', '-i', 'huawei', '--node-id', 'nobody-here', '--config', 'mixed.config.json']);
+    expect(lookup.code, lookup.stderr).to.equal(4);
+    const broken = await run(['status', '-i', 'no-env', '--device-id', 'd', '--config', 'mixed.config.json']);
+    expect(broken.code).to.equal(2);
+    expect(broken.stderr).to.include('instances.no-env.config.secret').and.include('PROVISIO_NOT_EXPORTED_SECRET');
+    const listed = await run(['providers', '--config', 'mixed.config.json', '--json']);
+    expect(listed.code, listed.stderr).to.equal(0);
+    const instances = (JSON.parse(listed.stdout) as { instances: Array<{ name: string; capabilities?: unknown; broken?: { code: string; message: string } }> }).instances;
+    expect(instances.map((i) => i.name)).to.deep.equal(['huawei', 'tencent', 'no-env', 'typo']);
+    expect(instances.filter((i) => i.capabilities).map((i) => i.name)).to.deep.equal(['huawei', 'tencent']);
+    expect(instances.find((i) => i.name === 'no-env')?.broken?.message).to.include('PROVISIO_NOT_EXPORTED_SECRET');
+    expect(instances.find((i) => i.name === 'typo')?.broken).to.include({ code: 'INVALID_INPUT' });
+    expect(instances.find((i) => i.name === 'typo')?.broken?.message).to.include('not installed');
+    const table = await run(['providers', '--config', 'mixed.config.json']);
+    expect(table.stdout).to.match(/typo\s+@provisio\/provider-huawai\s+BROKEN/);
+  });
+
+  it('advice naming a secret variable is printed as written, not redacted', async () => {
+    const env = Object.fromEntries(Object.entries(info.env).filter(([k]) => k !== 'PROVISIO_HUAWEI_SECRET'));
+    const missing = await provisio(['status', '-i', 'huawei', '--device-id', 'd'], { cwd: dir, env });
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.include('export PROVISIO_HUAWEI_SECRET').and.include('. ./provisio.env').and.not.include('[REDACTED]');
+    const psk = await run(['register', '-i', 'huawei', '--node-id', 'psk-advice', '--psk-env', 'DEVICE_PSK']);
+    expect(psk.code).to.equal(2);
+    expect(psk.stderr).to.include('export DEVICE_PSK').and.not.include('[REDACTED]');
   });
 
   it('providers lists the installed plugins and the configured instances with capabilities', async () => {
@@ -178,6 +229,21 @@ describe('cli: configuration errors name the file, the field and the fix', funct
     const invalid = await provisio(['status', '-i', 'hw', '--device-id', 'd'], { cwd: dir });
     expect(invalid.code).to.equal(2);
     expect(invalid.stderr).to.include('instances.hw.config.baseUrl');
+  });
+});
+
+describe('cli: conformance outside the repository', function () {
+  this.timeout(120_000);
+
+  it('finds a built-in plugin from any directory and prints only the JSON report with --json', async () => {
+    const dir = tempDir(); // under the OS temp directory: no node_modules with the plugin above it
+    const result = await provisio(['conformance', '@provisio/provider-tencent', '--json', '--report-dir', 'reports'], { cwd: dir });
+    expect(result.code, result.stderr).to.equal(0);
+    const report = JSON.parse(result.stdout) as { plugin: string; failures: number; summary: { pass: number; fail: number }; files: { json: string } };
+    expect(report).to.include({ plugin: '@provisio/provider-tencent', failures: 0 });
+    expect(report.summary.fail).to.equal(0);
+    expect(report.summary.pass).to.be.greaterThan(20);
+    expect(report.files.json).to.equal(join(dir, 'reports', 'conformance.json'));
   });
 });
 

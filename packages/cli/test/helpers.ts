@@ -94,3 +94,46 @@ export async function simControl(info: SimulateInfo, dir: string, instance: stri
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
+
+/**
+ * Runs a shell script the way a user types it: `provisio` is the CLI (node + the built bin),
+ * so pipes between commands are real OS pipes between separate processes.
+ */
+export function shell(script: string, options: { cwd: string; env?: Record<string, string> }): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', `provisio() { "$PROVISIO_NODE" "$PROVISIO_BIN" "$@"; }\n${script}`], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env, PROVISIO_NODE: process.execPath, PROVISIO_BIN: BIN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * Runs `provisio args...` on a pseudo-terminal (util-linux `script`), as on a user's terminal:
+ * stdin and stdout are a TTY. `input` is typed into the terminal. Resolves with the transcript
+ * (terminal escapes included) and the command's exit code, or code null if it had to be killed.
+ */
+export function onTerminal(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number }): Promise<RunResult> {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  return new Promise((resolve) => {
+    // -q quiet, -e return the command's exit code, -c the command; the transcript goes to /dev/null.
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    if (options.input !== undefined) child.stdin.write(options.input);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: signal ? null : code, stdout, stderr });
+    });
+  });
+}

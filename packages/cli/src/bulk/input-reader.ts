@@ -47,7 +47,7 @@ async function* readCsv(path: string): AsyncGenerator<InputRow> {
           code: 'INVALID_INPUT',
           message: `${path}: unknown CSV column(s) ${unknown.join(', ')}; known: ${CSV_COLUMNS.join(', ')}`,
           field: 'input',
-          rule: 'csv-header',
+          rule: 'csv-columns',
           retryable: false,
         });
       }

@@ -10,9 +10,15 @@ export function progressReporter(total: number, stream: NodeJS.WriteStream = pro
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { rate: '0', failed: 0 });
+    let stopped = false;
     return {
       update: (p) => bar.update(p.processed, { rate: (p.processed / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1), failed: p.failed + p.invalid }),
-      stop: () => bar.stop(),
+      // Idempotent: called on every exit path, and cli-progress shows the cursor again here.
+      stop: () => {
+        if (stopped) return;
+        stopped = true;
+        bar.stop();
+      },
     };
   }
   let last = 0;

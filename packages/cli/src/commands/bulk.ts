@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ProvisioningError } from '@provisio/core';
-import { runBulk } from '../bulk/bulk-run.js';
+import { runBulk, type BulkSummary } from '../bulk/bulk-run.js';
 import { countRows } from '../bulk/input-reader.js';
 import { progressReporter } from '../bulk/progress.js';
 import { outputFor, withInstance, type GlobalOptions } from '../context.js';
@@ -15,6 +15,17 @@ interface BulkCliOptions extends GlobalOptions {
   journal?: string;
   concurrency: string;
   strict?: boolean;
+}
+
+/**
+ * 130 interrupted; 1 some calls failed (re-run to retry them); 2 some rows were invalid (skipped
+ * and listed, or --strict stopped the run); 0 only when every row has credentials.
+ */
+export function bulkExitCode(summary: BulkSummary, interrupted: boolean): number {
+  if (interrupted) return 130;
+  if (summary.failed > 0) return EXIT.FAILURE;
+  if (summary.invalid > 0) return EXIT.INVALID_INPUT;
+  return EXIT.OK;
 }
 
 export function registerBulkCommand(program: Command): { exitCode: number } {
@@ -48,7 +59,7 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
       let bar: ReturnType<typeof progressReporter> | undefined;
       const onSignal = () => {
         if (controller.signal.aborted) {
-          bar?.stop();
+          bar?.stop(); // restores the cursor the bar hid
           process.exit(130);
         }
         output.err('bulk: stopping after the calls in flight (Ctrl-C again to quit now; the journal keeps everything)');
@@ -56,6 +67,7 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
       };
       process.on('SIGINT', onSignal);
       bar = output.json ? undefined : progressReporter(total);
+      // Every way out stops the bar: its timer would keep the process alive and the cursor hidden.
       try {
         const summary = await withInstance(o, (provider) =>
           runBulk({
@@ -80,12 +92,8 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
           if (summary.invalidRows.length) output.out(`\nInvalid rows (skipped${o.strict ? '; --strict stopped the run' : ''}):\n${table(summary.invalidRows.map((r) => ({ ...r })))}`);
           if (summary.failures.length) output.out(`\nFailures:\n${table(summary.failures.map((r) => ({ ...r })))}`);
         }
-        if (controller.signal.aborted) result.exitCode = 130;
-        else if (summary.failed > 0) result.exitCode = EXIT.FAILURE;
-        else if (summary.invalid > 0) result.exitCode = o.strict ? EXIT.INVALID_INPUT : EXIT.ROWS_SKIPPED;
+        result.exitCode = bulkExitCode(summary, controller.signal.aborted);
       } finally {
-        // Every exit path (a setup error included) stops the bar: its timer would keep the
-        // process alive and its hidden cursor would stay hidden.
         bar?.stop();
         process.off('SIGINT', onSignal);
       }

@@ -1,5 +1,6 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { outputFor, type GlobalOptions } from '../context.js';
+import { outputFor, pluginRoots, type GlobalOptions } from '../context.js';
 import { EXIT } from '../output/exit-codes.js';
 
 export function registerConformanceCommand(program: Command): { exitCode: number } {
@@ -31,7 +32,20 @@ export function registerConformanceCommand(program: Command): { exitCode: number
         liveConfig = resolveEnvReferences(JSON.parse(text)) as Record<string, unknown>;
       }
       const output = outputFor(o);
-      const run = await runConformanceCli({ plugin, liveConfig, reportDir: o.reportDir, reporter: o.reporter, out: (t) => output.out(t) });
+      // --json: only the report goes to stdout (the test-by-test reporter only if asked for).
+      const reporter = output.json && cmd.getOptionValueSource('reporter') === 'default' ? false : o.reporter;
+      const run = await runConformanceCli({
+        plugin,
+        // Outside the repository the plugin is found from the config's or current directory, or the CLI's own.
+        resolveFrom: pluginRoots(o.config ? resolve(o.config) : undefined),
+        liveConfig,
+        reportDir: o.reportDir,
+        reporter,
+        out: (t) => (output.json ? undefined : output.out(t)),
+      });
+      if (output.json) {
+        output.out(JSON.stringify({ plugin, live: Boolean(liveConfig), failures: run.failures, ...run.report.toJSON(), files: run.files }, null, 2));
+      }
       result.exitCode = run.failures > 0 ? EXIT.FAILURE : EXIT.OK;
     });
   return result;

@@ -1,20 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ProvisioningError, type DeviceCredentials, type RegisterRequest, type Registration, type RekeyRequest, type SealedCredentials } from '@provisio/core';
 import { outputFor, withInstance, type GlobalOptions } from '../context.js';
-import { deliverIssued, keyValues, printResult } from '../output/format.js';
-
-/**
- * All of stdin, read as a stream: a pipe's writer may still be working (a register call in
- * flight) and may deliver in any number of chunks; a synchronous read of fd 0 fails with
- * EAGAIN on a non-blocking pipe.
- */
-async function readStdin(): Promise<string> {
-  let text = '';
-  process.stdin.setEncoding('utf8');
-  for await (const chunk of process.stdin) text += chunk as string;
-  return text;
-}
+import { readStdin } from '../input/stdin.js';
+import { deliverCredentials } from '../output/deliver-credentials.js';
+import { keyValues, printResult } from '../output/format.js';
 
 function invalid(field: string, message: string): ProvisioningError {
   return new ProvisioningError({ code: 'INVALID_INPUT', message, field, rule: 'cli', retryable: false });
@@ -30,7 +20,7 @@ function integer(value: string, field: string): number {
 function pskFrom(variable: string | undefined): string | undefined {
   if (variable === undefined) return undefined;
   const value = process.env[variable];
-  if (!value) throw invalid('psk-env', `--psk-env names ${variable}, which is not set; export ${variable}=... first`);
+  if (!value) throw invalid('psk-env', `--psk-env names ${variable}, which is not set; export ${variable} (holding the PSK) first`);
   return value;
 }
 
@@ -79,7 +69,11 @@ export function registerOperationCommands(program: Command): void {
       const vendor = vendorJson(o.vendor);
       if (vendor) request.vendor = vendor;
       const registration = await withInstance(o, (p) => p.register(request));
-      await deliverIssued(outputFor(o), registration, () => keyValues(registrationView(registration)));
+      await deliverCredentials(outputFor(o), registration, () => keyValues(registrationView(registration)), {
+        instance: o.instance,
+        deviceId: registration.deviceId,
+        label: registration.nodeId,
+      });
     });
 
   program
@@ -125,7 +119,11 @@ export function registerOperationCommands(program: Command): void {
       if (psk) request.psk = psk;
       if (o.validity !== undefined) request.validitySeconds = integer(o.validity, 'validity');
       const registration = await withInstance(o, (p) => p.rekey({ deviceId: o.deviceId as string }, request));
-      await deliverIssued(outputFor(o), registration, () => keyValues(registrationView(registration)));
+      await deliverCredentials(outputFor(o), registration, () => keyValues(registrationView(registration)), {
+        instance: o.instance,
+        deviceId: registration.deviceId,
+        label: registration.nodeId || registration.deviceId,
+      });
     });
 
   program
@@ -136,18 +134,38 @@ export function registerOperationCommands(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ provisio register -i tencent --node-id dev1 --json | provisio decrypt -i tencent')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<Opts>();
-      let parsed: { credentials?: unknown; kind?: unknown };
-      if (o.input === '-' && process.stdin.isTTY) {
-        throw invalid('input', 'pipe the JSON of a register result into decrypt, or pass --input FILE');
-      }
+      let text: string;
       try {
-        parsed = JSON.parse(o.input === '-' ? await readStdin() : readFileSync(o.input as string, 'utf8')) as typeof parsed;
+        text =
+          o.input === '-'
+            ? await readStdin('decrypt: paste the JSON of a register result (provisio register ... --json), or pipe it in / pass --input FILE')
+            : await readFile(o.input as string, 'utf8');
+      } catch (error) {
+        throw invalid('input', `cannot read ${o.input === '-' ? 'standard input' : o.input}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (!text.trim()) {
+        throw invalid('input', `${o.input === '-' ? 'standard input' : o.input} is empty; expected the JSON of a register result (did the command before the pipe fail?)`);
+      }
+      let parsed: { credentials?: unknown; kind?: unknown; deviceId?: unknown; nodeId?: unknown };
+      try {
+        parsed = JSON.parse(text) as typeof parsed;
       } catch (error) {
         throw invalid('input', `the input is not JSON: ${error instanceof Error ? error.message : String(error)}`);
       }
+      if (!parsed || typeof parsed !== 'object') throw invalid('input', 'the input must be a JSON object: a register result or its "credentials"');
+      const upstream = (parsed as { error?: { code?: unknown; message?: unknown } }).error;
+      if (upstream && !parsed.kind && !parsed.credentials) {
+        throw invalid('input', `the input is an error, not a register result (the command before the pipe failed): ${String(upstream.code)}: ${String(upstream.message)}`);
+      }
       const credentials = (parsed.kind ? parsed : parsed.credentials) as SealedCredentials | DeviceCredentials;
       const plain = await withInstance(o, (p) => p.decryptCredentials(credentials));
-      printResult(outputFor(o), plain, () => keyValues(credentialView(plain)));
+      // Piped from register, the plain credentials may exist nowhere else: save them if stdout fails.
+      const deviceId = typeof parsed.deviceId === 'string' ? parsed.deviceId : '(unknown)';
+      await deliverCredentials(outputFor(o), plain, () => keyValues(credentialView(plain)), {
+        instance: o.instance,
+        deviceId,
+        label: `decrypted-${typeof parsed.nodeId === 'string' ? parsed.nodeId : deviceId}`,
+      });
     });
 
   program

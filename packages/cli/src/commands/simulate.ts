@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadPlugin, type RunningSimulator, type SimulatorStartOptions } from '@provisio/core';
@@ -52,13 +52,28 @@ export function configWithEnvReferences(started: StartedSimulator[]): { config: 
   return { config: { instances }, env };
 }
 
+/**
+ * Writes secrets to a new 0600 file renamed over `path`: an existing file keeps neither its
+ * looser mode (writeFileSync's mode applies only on create) nor a half-written state.
+ */
+export function writeSecretFile(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' });
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description('Start the Huawei and Tencent simulators on 127.0.0.1 and print their endpoints and a ready configuration')
     .option('--write-config <file>', 'write the configuration there (secrets as ${ENV} references)')
-    // Not --env-file: Node reads that flag itself (and exits 9) before provisio runs.
-    .option('--secrets-file <file>', 'write the secret values there (mode 0600)', 'provisio.env')
+    // Not --env-file: Node 20 takes that flag for itself even after the script name and exits 9.
+    .option('--secrets-file <file>', 'write the secret values there, as VAR=value lines (mode 0600)', 'provisio.env')
     .option('--tls-dir <dir>', 'where the Huawei simulator keeps its CA, server and client certificates', '.provisio/huawei-tls')
     .option('--no-tls', 'serve Huawei over plain HTTP instead of mutual TLS')
     .option('--rate-limit <calls/interval>', "each simulator's flow control, mirrored in the written config's client limit (e.g. 20/1s, 100/1m)", parseRateLimit)
@@ -87,9 +102,7 @@ export function registerSimulateCommand(program: Command): void {
       });
       const { config, env } = configWithEnvReferences(started);
       const envFile = resolve(o.secretsFile);
-      // `mode` applies only to a new file: an existing one is narrowed before secrets go in.
-      if (existsSync(envFile)) chmodSync(envFile, 0o600);
-      writeFileSync(envFile, `${Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
+      writeSecretFile(envFile, `${Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
       const configFile = o.writeConfig ? resolve(o.writeConfig) : undefined;
       if (configFile) writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
       const endpoints = started.map((s) => ({ instance: s.providerId, plugin: s.plugin, url: s.simulator.url, deviceSide: s.simulator.deviceSide ?? '' }));

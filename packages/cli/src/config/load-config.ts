@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ProvisioningError, resolveEnvReferences, type ProvisionerConfig } from '@provisio/core';
+import { ProvisioningError, resolveEnvReferences, type InstanceConfig } from '@provisio/core';
 
 export const DEFAULT_CONFIG_FILE = 'provisio.config.json';
 
@@ -8,11 +8,19 @@ function configError(file: string, message: string, field = ''): ProvisioningErr
   return new ProvisioningError({ code: 'INVALID_INPUT', message: `${file}: ${message}`, field: field || file, rule: 'config', retryable: false });
 }
 
+/** A configuration file read and checked for shape; `${ENV}` references are still unresolved. */
+export interface LoadedConfig {
+  file: string;
+  /** Instance names mapped to their plugin and (unresolved) config, in file order. */
+  instances: Record<string, InstanceConfig & { plugin: string }>;
+}
+
 /**
- * Reads provisio.config.json (or --config PATH): `{"instances": {"name": {"plugin", "config"}}}`,
- * with `${ENV_VAR}` references resolved. Errors name the file, the field and the fix.
+ * Reads provisio.config.json (or --config PATH): `{"instances": {"name": {"plugin", "config"}}}`.
+ * Environment references are resolved per instance (`resolveInstance`), so a variable missing for
+ * one instance does not break commands for the others. Errors name the file, the field and the fix.
  */
-export function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env): { file: string; config: ProvisionerConfig } {
+export function loadConfig(path?: string): LoadedConfig {
   const file = resolve(path ?? DEFAULT_CONFIG_FILE);
   if (!existsSync(file)) {
     throw configError(
@@ -41,10 +49,27 @@ export function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env):
       throw configError(file, `instances.${name}.config must be an object`, `instances.${name}.config`);
     }
   }
+  return { file, instances: instances as LoadedConfig['instances'] };
+}
+
+/** One instance's entry with its `${ENV}` references resolved; a missing variable names its field. */
+export function resolveInstance(loaded: LoadedConfig, name: string, env: NodeJS.ProcessEnv = process.env): InstanceConfig {
+  const entry = loaded.instances[name];
+  if (!entry) {
+    throw new ProvisioningError({
+      code: 'INVALID_INPUT',
+      message: `${loaded.file} has no instance "${name}"; configured: ${Object.keys(loaded.instances).join(', ') || '(none)'}`,
+      field: 'instance',
+      rule: 'config',
+      retryable: false,
+    });
+  }
   try {
-    return { file, config: resolveEnvReferences(raw, env) as ProvisionerConfig };
+    return { plugin: entry.plugin, config: resolveEnvReferences(entry.config ?? {}, env, `instances.${name}.config`) };
   } catch (error) {
     const e = error as ProvisioningError;
-    throw configError(file, e.message, e.field);
+    // Never a NAME=value example here: the redactor would (rightly) blank the value.
+    const simulated = /PROVISIO_[A-Z0-9]+_SECRET/.test(e.message) ? '; for "provisio simulate", load its secrets file: set -a; . ./provisio.env; set +a' : '';
+    throw configError(loaded.file, `${e.message}${simulated}`, e.field);
   }
 }

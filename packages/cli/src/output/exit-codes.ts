@@ -11,8 +11,6 @@ export const EXIT = {
   RATE_LIMITED: 5,
   /** Another bulk run holds the output's lock. */
   BUSY: 6,
-  /** bulk finished, but some input rows were invalid and skipped. */
-  ROWS_SKIPPED: 7,
 } as const;
 
 const BY_CODE: Partial<Record<ErrorCode, number>> = {
@@ -30,4 +28,7 @@ export function exitCodeFor(error: unknown): number {
   return EXIT.FAILURE;
 }
 
-export const EXIT_CODES_HELP = `Exit codes: 0 ok, 1 other failure, 2 invalid input or configuration, 3 authentication/access denied, 4 not found, 5 rate limited or quota exceeded, 6 another bulk run holds the output, 7 bulk done but invalid rows were skipped.`;
+export const EXIT_CODES_HELP =
+  'Exit codes: 0 ok, 1 other failure (also: standard output closed; issued credentials are then saved to a 0600 recovery file named on stderr), ' +
+  '2 invalid input or configuration (bulk: also when invalid rows were skipped), 3 authentication/access denied, 4 not found, ' +
+  '5 rate limited or quota exceeded, 6 another bulk run is writing the same output, 130 bulk interrupted (re-run to resume).';

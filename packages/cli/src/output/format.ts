@@ -1,8 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { isProvisioningError, patternRedactor, type ProvisioningError } from '@provisio/core';
-import { CliError } from './cli-error.js';
-import { EXIT } from './exit-codes.js';
+import { writeStdout } from './stdout.js';
 
 /** Where output goes; tests swap it. */
 export interface Output {
@@ -11,30 +8,11 @@ export interface Output {
   json: boolean;
 }
 
-/** The first failure to write stdout (EPIPE when the reader went away), if any. */
-let stdoutFailure: NodeJS.ErrnoException | undefined;
-
-export function stdoutFailed(): NodeJS.ErrnoException | undefined {
-  return stdoutFailure;
-}
-
-/** Resolves once `text` is handed to the OS; rejects when stdout is closed (EPIPE) or fails. */
-export function writeStdout(text: string): Promise<void> {
-  if (stdoutFailure) return Promise.reject(stdoutFailure);
-  return new Promise((resolve, reject) => {
-    process.stdout.write(text, (error) => {
-      if (error) {
-        stdoutFailure ??= error;
-        reject(error);
-      } else resolve();
-    });
-  });
-}
-
 export function consoleOutput(json: boolean): Output {
   return {
     json,
-    out: (text) => void writeStdout(`${text}\n`).catch(() => undefined),
+    // A closed stdout is noticed by flushStdout() (main runs it after every command), not thrown here.
+    out: (text) => writeStdout(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
   };
 }
@@ -52,24 +30,6 @@ export function table(rows: Array<Record<string, unknown>>, columns?: string[]):
 /** Key/value pairs, one per line. */
 export function keyValues(record: Record<string, unknown>): string {
   return table(Object.entries(record).map(([field, value]) => ({ field, value })), ['field', 'value']);
-}
-
-/**
- * Prints credentials a cloud has just issued. They exist nowhere else, so when stdout cannot
- * take them (the reader of a pipe went away) they go to a new 0600 file instead, and the
- * command fails saying where (never printing the secret to stderr).
- */
-export async function deliverIssued(output: Output, value: unknown, readable: () => string): Promise<void> {
-  try {
-    await writeStdout(`${output.json ? JSON.stringify(value, null, 2) : readable()}\n`);
-  } catch (error) {
-    const file = resolve(`provisio-issued-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.json`);
-    writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-    throw new CliError(
-      `could not write the issued credentials to stdout (${(error as NodeJS.ErrnoException).code ?? String(error)}); they are saved in ${file} (mode 0600)`,
-      EXIT.FAILURE,
-    );
-  }
 }
 
 /** Prints a result as JSON (--json) or readable text. */

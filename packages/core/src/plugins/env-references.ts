@@ -3,7 +3,8 @@ import { ProvisioningError } from '../errors/provisioning-error.js';
 /**
  * Replaces `${NAME}` in every string of a JSON value with the environment variable NAME, so
  * configuration files never need to hold a secret. A missing variable is INVALID_INPUT naming
- * the field that refers to it (`where` prefixes the field path, e.g. a file name).
+ * the field that refers to it (`where` prefixes the field path, e.g. a file name). The advice
+ * names the variable without a `NAME=value` form, which the redactor would rightly treat as a secret.
  */
 export function resolveEnvReferences(value: unknown, env: NodeJS.ProcessEnv = process.env, path = ''): unknown {
   if (typeof value === 'string') {
@@ -12,7 +13,7 @@ export function resolveEnvReferences(value: unknown, env: NodeJS.ProcessEnv = pr
       if (found === undefined) {
         throw new ProvisioningError({
           code: 'INVALID_INPUT',
-          message: `${path || 'value'} refers to the environment variable ${name}, which is not set; export ${name}=... before running`,
+          message: `${path || 'value'} refers to the environment variable ${name}, which is not set; set it in the environment (export ${name}) before running`,
           field: path,
           rule: 'env',
           retryable: false,

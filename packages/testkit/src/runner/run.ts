@@ -9,15 +9,16 @@ import { ConformanceReport } from '../report.js';
 import { runConformance } from '../suite.js';
 
 export interface RunnerOptions {
-  /** Plugin package name, resolved from `resolveFrom`. */
+  /** Plugin package name, resolved from `resolveFrom` (first match wins). */
   plugin: string;
-  resolveFrom?: string;
+  resolveFrom?: string | string[];
   /** Instance config for a real cloud; when absent, the plugin's simulator is started. */
   liveConfig?: Record<string, unknown>;
   knownFailures?: string[];
   /** Where report.json and junit.xml go. */
   reportDir: string;
-  reporter?: string;
+  /** Mocha reporter name; `false` runs silently (for callers that print JSON themselves). */
+  reporter?: string | false;
   /** Where the matrix is printed. */
   out?: (text: string) => void;
 }
@@ -36,7 +37,9 @@ export async function runConformanceCli(options: RunnerOptions): Promise<RunnerR
   if (!options.liveConfig && !plugin.simulator) {
     throw new Error(`${plugin.name} offers no simulator: run the suite against a real cloud with --live`);
   }
-  const mocha = new Mocha({ reporter: options.reporter ?? 'spec', timeout: 60_000 });
+  // Base only counts: no test-by-test output on stdout.
+  const reporter = options.reporter === false ? Mocha.reporters.Base : (options.reporter ?? 'spec');
+  const mocha = new Mocha({ reporter, timeout: 60_000 });
   // Installs describe/it as globals for this mocha, as a spec file would see them.
   mocha.suite.emit('pre-require', globalThis, 'provisio-conformance', mocha);
   const report = new ConformanceReport();
