@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import net from 'node:net';
-import { HttpClient, ProvisioningError, Redactor, type HttpClientOptions, type HttpLogEvent, type ResponseInterpreter } from '../src/index.js';
+import { HttpClient, ProvisioningError, Redactor, TokenManager, type HttpClientOptions, type HttpLogEvent, type ResponseInterpreter } from '../src/index.js';
 import { failure } from './helpers/failure.js';
 import { startServer, type TestServer } from './helpers/server.js';
 
@@ -129,6 +129,48 @@ describe('core: HttpClient against a real server on 127.0.0.1', () => {
     expect(error.code).to.equal('AUTHENTICATION_FAILED');
     expect(recoveries).to.equal(2);
     expect(server.hits).to.have.length(4);
+  });
+
+  it('a token invalidated while a full limiter window queues: the re-login is not starved by calls waiting for it', async function () {
+    // The CI hang: 4 slots, 12 calls. The first 4 come back "token rejected"; the 8 queued calls
+    // took their slots and then waited for the re-login while holding them, and the login itself
+    // waited for a slot. A call now hands its slot back when the token went stale while it queued.
+    this.timeout(10_000);
+    let issued = 0;
+    let valid = '';
+    server.handle((req, res, body) => {
+      if (req.url === '/login') {
+        valid = `token-${++issued}`;
+        return res.end(JSON.stringify({ token: valid }));
+      }
+      if (req.headers.authorization !== `Bearer ${valid}`) return res.writeHead(401).end('{"error":"bad token"}');
+      return res.end(JSON.stringify({ ok: body }));
+    });
+    client.close();
+    client = make({ rateLimit: { limit: 4, intervalMs: 100, marginMs: 5 } });
+    const tokens = new TokenManager({
+      login: async () => {
+        const answer = await client.send({ operation: 'login', method: 'POST', path: '/login', json: {}, authenticate: false, idempotent: true });
+        return { value: (answer.data as { token: string }).token, expiresAt: Date.now() + 3_600_000 };
+      },
+    });
+    client.setAuth({
+      ready: async () => void (await tokens.get()),
+      isReady: () => tokens.isFresh(),
+      authorize: async (req) => {
+        req.headers.Authorization = `Bearer ${await tokens.get()}`;
+      },
+      recover: async (error, req) => {
+        if (error.code !== 'AUTHENTICATION_FAILED') return false;
+        await tokens.invalidate((req.headers.Authorization ?? '').replace(/^Bearer /, ''));
+        return true;
+      },
+    });
+    await client.send({ operation: 'status', method: 'POST', path: '/warm', json: 0 });
+    valid = 'revoked-by-another-login';
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => client.send({ operation: 'status', method: 'POST', path: '/op', json: i })));
+    expect(answers.map((a) => (a.data as { ok: string }).ok)).to.deep.equal(Array.from({ length: 12 }, (_, i) => String(i)));
+    expect(tokens.stats.logins).to.equal(2);
   });
 
   it('redacts secrets the server echoes, and logs only redacted URLs', async () => {

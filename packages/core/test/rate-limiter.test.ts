@@ -28,6 +28,19 @@ describe('core: RateLimiter', () => {
     limiter.close();
   });
 
+  it('a slot handed back unused goes to the next caller at once and is not counted', async () => {
+    const limiter = new RateLimiter({ limit: 2, intervalMs: 10_000 });
+    const first = await limiter.acquireSlot();
+    await limiter.acquireSlot();
+    const started = performance.now();
+    const third = limiter.acquireSlot();
+    first(false);
+    await third;
+    expect(performance.now() - started).to.be.below(50);
+    expect(limiter.grantedCount).to.equal(2);
+    limiter.close();
+  });
+
   it('backs off exponentially with full jitter, capped, and honours Retry-After as a floor', () => {
     const policy = { ...DEFAULT_RETRY, baseDelayMs: 100, maxDelayMs: 1000 };
     expect(backoffDelay(1, policy, undefined, () => 0.999)).to.equal(99);

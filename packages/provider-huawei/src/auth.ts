@@ -90,6 +90,10 @@ export class HuaweiAuthStep implements AuthStep {
     await this.tokens.get();
   }
 
+  isReady(): boolean {
+    return this.tokens.isFresh();
+  }
+
   async authorize(request: PreparedRequest): Promise<void> {
     request.headers.app_key = this.appId;
     request.headers.Authorization = `Bearer ${await this.tokens.get()}`;

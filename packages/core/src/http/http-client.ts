@@ -80,6 +80,13 @@ export interface AuthStep {
    * out right after its limiter slot instead of a login round-trip later.
    */
   ready?(): Promise<void>;
+  /**
+   * Can `authorize` run right now without waiting (a valid token is held)? Checked once the
+   * limiter slot is taken: when false the slot is handed back unused and the call waits in
+   * `ready()` again. A call must never hold a slot while it waits for a login, or a login queued
+   * behind a full window of such calls would wait for them forever.
+   */
+  isReady?(): boolean;
   /** Adds credentials/signature to the serialised request, just before it is sent. */
   authorize(request: PreparedRequest): void | Promise<void>;
   recover?(error: ProvisioningError, request: PreparedRequest, response: HttpResponse): Promise<boolean>;
@@ -207,6 +214,12 @@ export class HttpClient {
       // so the request reaches the server right after its limiter slot: see RateLimiter.
       const axios = this.axios;
       const release = this.limiter ? await this.limiter.acquireSlot() : undefined;
+      if (release && request.authenticate !== false && this.auth?.isReady && !this.auth.isReady()) {
+        // The token went stale while this call queued (another call's answer invalidated it).
+        release(false);
+        attempt--;
+        continue;
+      }
       let prepared: PreparedRequest;
       let started: number;
       let outcome: Awaited<ReturnType<HttpClient['exchange']>>;

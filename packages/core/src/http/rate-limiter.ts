@@ -27,8 +27,11 @@ export interface RateLimitOptions {
   marginMs?: number;
 }
 
-/** Call it when the call is over (answer received or given up): the slot's interval starts then. */
-export type ReleaseSlot = () => void;
+/**
+ * Call it when the call is over (answer received or given up): the slot's interval starts then.
+ * `release(false)` hands the slot back unused (the call was not sent), as if never taken.
+ */
+export type ReleaseSlot = (used?: boolean) => void;
 
 export class RateLimiter {
   readonly limit: number;
@@ -40,6 +43,8 @@ export class RateLimiter {
   private timer: NodeJS.Timeout | undefined;
   private granted = 0;
   private closed = false;
+  /** What each slot held before it was last taken (so an unused slot can be handed back as it was). */
+  private readonly previousAt: number[] = [];
 
   constructor(options: RateLimitOptions) {
     if (!Number.isInteger(options.limit) || options.limit < 1) throw new RangeError('rate limit must be an integer >= 1');
@@ -61,12 +66,18 @@ export class RateLimiter {
   async acquireSlot(): Promise<ReleaseSlot> {
     const slot = await this.takeSlot();
     if (slot < 0) return () => undefined;
+    const before = this.previousAt[slot] as number;
     this.spentAt[slot] = Number.POSITIVE_INFINITY;
     let released = false;
-    return () => {
+    return (used = true) => {
       if (released) return;
       released = true;
-      this.spentAt[slot] = performance.now();
+      if (used) {
+        this.spentAt[slot] = performance.now();
+      } else {
+        this.spentAt[slot] = before;
+        this.granted--;
+      }
       this.schedule();
     };
   }
@@ -104,12 +115,14 @@ export class RateLimiter {
   private tryTake(): number {
     const now = performance.now();
     if (this.spentAt.length < this.limit) {
+      this.previousAt.push(Number.NEGATIVE_INFINITY);
       this.spentAt.push(now);
       this.granted++;
       return this.spentAt.length - 1;
     }
     const slot = this.earliestSlot();
     if (now - (this.spentAt[slot] as number) < this.intervalMs + this.marginMs) return -1;
+    this.previousAt[slot] = this.spentAt[slot] as number;
     this.spentAt[slot] = now;
     this.granted++;
     return slot;

@@ -71,6 +71,11 @@ export class TokenManager {
     return (await this.renew(false)).value;
   }
 
+  /** Is a token held that `get()` would hand out without waiting? */
+  isFresh(): boolean {
+    return this.current !== undefined && !this.inflight && !this.dueForRenewal(this.current);
+  }
+
   /** Reports that `stale` was rejected; renews once if it is still the current token. */
   async invalidate(stale: string): Promise<string> {
     if (this.inflight) return (await this.inflight).value;
