@@ -72,15 +72,18 @@ async function perCall() {
   for (const cloud of ['huawei', 'tencent']) {
     const sim = await startSimulators({ [cloud]: {} });
     const clients = {};
-    for (const kind of KINDS) {
-      clients[kind] = kind === 'provisio' ? await provisioClients(cloud, sim) : cloud === 'huawei' ? await huaweiClient(kind, sim.huawei) : tencentClient(kind, sim.tencent);
+    for (const [i, kind] of KINDS.entries()) {
+      const huaweiApp = cloud === 'huawei' ? { ...sim.huawei, ...sim.huawei.apps[i] } : undefined;
+      clients[kind] = kind === 'provisio' ? await provisioClients(cloud, { ...sim, huawei: huaweiApp }) : cloud === 'huawei' ? await huaweiClient(kind, huaweiApp) : tencentClient(kind, sim.tencent);
     }
-    const target = (await clients.provisio.register(`status-target-${cloud}`)).deviceId;
+    // Each client reads a device it registered itself (a Huawei device belongs to one app).
+    const target = {};
+    for (const kind of KINDS) target[kind] = (await clients[kind].register(`status-target-${kind.replace(':', '-')}`)).deviceId;
     for (const op of ['register', 'status']) {
       for (const concurrency of [1, 32]) {
         const label = `${cloud} ${op} ${concurrency === 1 ? 'sequential' : `${concurrency} in flight`}`;
         const count = (quick ? 0.5 : 1) * (concurrency === 1 ? 600 : 1500);
-        const call = (kind) => (op === 'register' ? () => clients[kind].register(`b${serial++}`) : () => clients[kind].status(target));
+        const call = (kind) => (op === 'register' ? () => clients[kind].register(`b${serial++}`) : () => clients[kind].status(target[kind]));
         for (const kind of KINDS) await measure(call(kind), { count: 300, concurrency }); // warm-up (JIT, sockets)
         const runs = Object.fromEntries(KINDS.map((k) => [k, []]));
         for (let r = 0; r < ROUNDS; r++) {

@@ -3,6 +3,7 @@
 // Started with fork(); argv[2] is JSON: { huawei?: { flowControl }, tencent?: {} }.
 // Sends { ready, huawei: {url, appId, secret}, tencent: {url, productId, productSecret, secretId, secretKey} };
 // answers { cmd: 'stats' } with both simulators' counters; exits when the parent disconnects.
+import { randomBytes } from 'node:crypto';
 import { HuaweiSimulator } from '@provisio/provider-huawei';
 import { TencentSimulator } from '@provisio/provider-tencent';
 
@@ -11,9 +12,10 @@ const out = { ready: true };
 let huawei;
 let tencent;
 if (wanted.huawei) {
-  huawei = await HuaweiSimulator.start({ flowControl: wanted.huawei.flowControl ?? false });
-  const app = huawei.apps[0];
-  out.huawei = { url: huawei.url, appId: app.appId, secret: app.secret };
+  // One app per client: Huawei keeps only an app's newest token, so clients sharing an app would log each other out.
+  const apps = Array.from({ length: 4 }, (_, i) => ({ appId: `bench-app-${i}`, secret: randomBytes(12).toString('hex') }));
+  huawei = await HuaweiSimulator.start({ flowControl: wanted.huawei.flowControl ?? false, apps });
+  out.huawei = { url: huawei.url, appId: apps[0].appId, secret: apps[0].secret, apps };
 }
 if (wanted.tencent) {
   tencent = await TencentSimulator.start({});
