@@ -73,8 +73,8 @@ export class HuaweiTokenSource implements TokenSource {
         retryable: false,
       });
     }
-    this.redactor.add(answer.accessToken);
-    this.redactor.add(answer.refreshToken);
+    this.redactor.addIssued(answer.accessToken);
+    this.redactor.addIssued(answer.refreshToken);
     return { value: answer.accessToken, refreshToken: answer.refreshToken, expiresAt: Date.now() + expiresIn * 1000 };
   }
 }
@@ -94,9 +94,17 @@ export class HuaweiAuthStep implements AuthStep {
     return this.tokens.isFresh();
   }
 
-  async authorize(request: PreparedRequest): Promise<void> {
+  /** Synchronous while the token is fresh (the usual case): no await on the hot path. */
+  authorize(request: PreparedRequest): void | Promise<void> {
     request.headers.app_key = this.appId;
-    request.headers.Authorization = `Bearer ${await this.tokens.get()}`;
+    const token = this.tokens.peek();
+    if (token !== undefined) {
+      request.headers.Authorization = `Bearer ${token}`;
+      return undefined;
+    }
+    return this.tokens.get().then((value) => {
+      request.headers.Authorization = `Bearer ${value}`;
+    });
   }
 
   async recover(error: ProvisioningError, request: PreparedRequest): Promise<boolean> {

@@ -134,7 +134,7 @@ export class HuaweiProvider extends BaseProvider {
       json: body,
     });
     const answer = this.expectAnswer<RegisterAnswer>(response.data, ['deviceId', 'verifyCode'], 'register');
-    this.redactor.add(answer.psk);
+    this.redactor.addIssued(answer.psk);
     return {
       deviceId: answer.deviceId,
       nodeId: request.nodeId,
@@ -169,7 +169,7 @@ export class HuaweiProvider extends BaseProvider {
       json: { deviceInfo: { ...deviceInfo, nodeId: request.nodeId }, productId: request.productId, secret: request.psk },
     });
     const answer = this.expectAnswer<{ deviceId: string; secret: string }>(response.data, ['deviceId', 'secret'], 'register');
-    this.redactor.add(answer.secret);
+    this.redactor.addIssued(answer.secret);
     return {
       deviceId: answer.deviceId,
       nodeId: request.nodeId,

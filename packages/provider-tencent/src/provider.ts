@@ -243,7 +243,7 @@ export class TencentProvider extends BaseProvider {
       throw decryptionFailed();
     }
     if (parsed.encryptionType === 2 && typeof parsed.psk === 'string' && parsed.psk) {
-      this.redactor.add(parsed.psk);
+      this.redactor.addIssued(parsed.psk);
       return { kind: 'psk', psk: parsed.psk, encoding: 'base64' };
     }
     if (parsed.encryptionType === 1 && typeof parsed.clientCert === 'string' && typeof parsed.clientKey === 'string') {
@@ -413,7 +413,7 @@ export class TencentProvider extends BaseProvider {
         retryable: false,
       });
     }
-    this.redactor.add(psk);
+    this.redactor.addIssued(psk);
     return { kind: 'psk', psk, encoding: 'base64' };
   }
 
@@ -424,7 +424,7 @@ export class TencentProvider extends BaseProvider {
     if (!device) {
       throw new ProvisioningError({ code: 'INTERNAL', message: 'DescribeDevice answer has no Device', provider: this.id, operation, retryable: false });
     }
-    this.redactor.add(device.DevicePsk);
+    this.redactor.addIssued(device.DevicePsk);
     return device;
   }
 

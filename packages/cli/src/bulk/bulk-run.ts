@@ -56,9 +56,16 @@ export interface BulkSummary extends BulkProgress {
 
 /**
  * Registers every device of the input with bounded concurrency. Before each call a `start`
- * record is flushed to the journal; after it a `done` record with the credentials is flushed
- * (the journal is mode 0600 like the credentials file, which is written from it). A re-run skips devices with credentials and, for a call whose answer
- * was lost, looks the device up and re-issues its credentials instead of registering it twice.
+ * record is on disk in the journal; after it a `done` record with the credentials is flushed
+ * (the journal is mode 0600 like the credentials file, which is written from it). A re-run skips
+ * devices with credentials and, for a call whose answer was lost, looks the device up and
+ * re-issues its credentials instead of registering it twice.
+ *
+ * The start records of the next rows are written ahead, one sync for a whole batch, while the
+ * calls of the batch before are in flight: no call waits for its own start record. A crash can
+ * leave at most one batch of rows started but never sent; the re-run looks each up (not found:
+ * registered as usual), so that costs a lookup, never a duplicate. A run that stops by itself
+ * (--strict, a signal) marks them `unsent`.
  */
 export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const journalPath = options.journal ?? `${options.output}.journal`;
@@ -76,7 +83,8 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
   await (await openFile(options.output, 'a', 0o600)).close();
   await chmod(options.output, 0o600);
   const journal = await DurableAppender.open(journalPath);
-  const output = await DurableAppender.open(options.output);
+  // Not synced per batch: the journal's flushed `done` records rebuild it after a crash.
+  const output = await DurableAppender.open(options.output, 0o600, { sync: false });
   // Credentials the journal holds but a crash kept out of the credentials file.
   for (const line of state.missingFromOutput) await output.append(line);
   await journal.append({ t: 'run', at: Date.now(), input: options.input });
@@ -84,6 +92,7 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
   const progress: BulkProgress = { processed: 0, registered: 0, recovered: 0, skipped: 0, invalid: 0, failed: 0 };
   const invalidRows: BulkIssue[] = [];
   const failures: BulkIssue[] = [];
+  /** Node ids of this input, for duplicate rows; `state.done` holds only earlier runs' (it does not grow). */
   const seenInInput = new Set<string>();
   let stop = false;
   const caps = options.provider.capabilities.operations;
@@ -105,7 +114,6 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
     // follows without waiting and is completed from the journal after a crash.
     await journal.append({ t: 'done', node: nodeId, deviceId: registration.deviceId, cred: line });
     output.appendLater(line);
-    state.done.add(nodeId);
   };
 
   /**
@@ -186,19 +194,30 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
     return [registration, registration.credentials];
   };
 
-  const handle = async (row: InputRow): Promise<void> => {
-    if (row.error || !row.request) return invalid(row, row.error ?? 'empty row');
+  /** A row that will be sent: its start record is (being) written ahead. */
+  interface Started {
+    row: InputRow;
+    request: RegisterRequest;
+    nodeId: string;
+    uncertain: boolean;
+  }
+
+  /** Rows that need no call are settled here (invalid, duplicate, done before); the others come back to be sent. */
+  const classify = async (row: InputRow): Promise<Started | undefined> => {
+    if (row.error || !row.request) return void (await invalid(row, row.error ?? 'empty row'));
     const request = row.request;
     const nodeId = typeof request.nodeId === 'string' ? request.nodeId : '';
-    if (!nodeId) return invalid(row, 'nodeId is required');
-    if (seenInInput.has(nodeId)) return invalid(row, `nodeId ${nodeId} appears earlier in the input`, nodeId);
+    if (!nodeId) return void (await invalid(row, 'nodeId is required'));
+    if (seenInInput.has(nodeId)) return void (await invalid(row, `nodeId ${nodeId} appears earlier in the input`, nodeId));
     seenInInput.add(nodeId);
     if (state.done.has(nodeId)) {
       progress.skipped++;
-      return;
+      return undefined;
     }
-    const uncertain = state.uncertain.has(nodeId);
-    await journal.append({ t: 'start', node: nodeId, line: row.line, at: Date.now() });
+    return { row, request, nodeId, uncertain: state.uncertain.has(nodeId) };
+  };
+
+  const send = async ({ row, request, nodeId, uncertain }: Started): Promise<void> => {
     try {
       if (uncertain) {
         const outcome = await recover(row, request);
@@ -226,25 +245,71 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
   };
 
   const rows = readDevices(options.input);
-  let next = Promise.resolve();
-  /** Rows are handed out one at a time: the generator is not safe for concurrent next(). */
-  const take = async (): Promise<IteratorResult<InputRow>> => {
-    const result = next.then(() => rows.next());
-    next = result.then(() => undefined, () => undefined);
-    return result;
+  const stopped = () => stop || Boolean(options.signal?.aborted);
+  const batchSize = Math.max(1, options.concurrency);
+  /** Rows whose start record is on disk, in input order. */
+  const ready: Started[] = [];
+  let exhausted = false;
+  let filling: Promise<void> | undefined;
+  /** A failed read or journal write stops every worker (the run fails as it did before). */
+  let fillError: unknown;
+  /** Reads the next batch of rows to send and writes their start records with one sync. */
+  const fill = async (): Promise<void> => {
+    const batch: Started[] = [];
+    while (batch.length < batchSize && !stopped()) {
+      const { value, done } = await rows.next();
+      if (done) {
+        exhausted = true;
+        break;
+      }
+      const started = await classify(value);
+      if (started) batch.push(started);
+      else {
+        progress.processed++;
+        report();
+      }
+    }
+    await Promise.all(batch.map(({ nodeId, row }) => journal.append({ t: 'start', node: nodeId, line: row.line, at: Date.now() })));
+    ready.push(...batch);
+  };
+  const refill = (): Promise<void> => {
+    filling ??= fill()
+      .catch((error: unknown) => {
+        fillError ??= error;
+      })
+      .finally(() => {
+        filling = undefined;
+      });
+    return filling;
+  };
+  /** The next row to send; the batch after it is started ahead while this one is in flight. */
+  const take = async (): Promise<Started | undefined> => {
+    for (;;) {
+      if (fillError) throw fillError;
+      if (stopped()) return undefined;
+      const next = ready.shift();
+      if (next) {
+        if (ready.length < batchSize && !exhausted) void refill();
+        return next;
+      }
+      if (exhausted && !filling) return undefined;
+      await refill();
+    }
   };
   const worker = async () => {
     for (;;) {
-      if (stop || options.signal?.aborted) return;
-      const { value, done } = await take();
-      if (done) return;
-      await handle(value);
+      const started = await take();
+      if (!started) return;
+      await send(started);
       progress.processed++;
       report();
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+    await Promise.all(Array.from({ length: batchSize }, worker));
+    await filling;
+    // Started ahead, never sent (the run stopped): nothing to look up next time.
+    for (const { nodeId, row } of ready.splice(0)) await journal.append({ t: 'unsent', node: nodeId, line: row.line });
   } finally {
     await journal.close();
     await output.close();

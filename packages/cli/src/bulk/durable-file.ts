@@ -3,20 +3,24 @@ import { chmod, open, readFile, truncate, type FileHandle } from 'node:fs/promis
 /**
  * An append-only file whose `append` resolves only once the line is on disk (fdatasync).
  * Concurrent appends are committed together (group commit), so durability costs one sync per
- * batch, not per line.
+ * batch, not per line. Opened with `sync: false` (a file another durable file can rebuild), a
+ * batch is written without a sync, and only `close()` syncs.
  */
 export class DurableAppender {
   private queue: Array<{ text: string; done: () => void; fail: (e: unknown) => void }> = [];
   private flushing = false;
 
-  private constructor(private readonly handle: FileHandle) {}
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly sync: boolean,
+  ) {}
 
   /** Opens (creating with `mode`) and repairs a torn last line left by a crash. */
-  static async open(path: string, mode = 0o600): Promise<DurableAppender> {
+  static async open(path: string, mode = 0o600, options: { sync?: boolean } = {}): Promise<DurableAppender> {
     await repairTornTail(path);
     const handle = await open(path, 'a', mode);
     await chmod(path, mode);
-    return new DurableAppender(handle);
+    return new DurableAppender(handle, options.sync ?? true);
   }
 
   append(record: unknown): Promise<void> {
@@ -36,6 +40,7 @@ export class DurableAppender {
 
   async close(): Promise<void> {
     while (this.flushing || this.queue.length) await new Promise((r) => setTimeout(r, 1));
+    if (!this.sync) await this.handle.datasync();
     await this.handle.close();
   }
 
@@ -45,7 +50,7 @@ export class DurableAppender {
       const batch = this.queue.splice(0);
       try {
         await this.handle.write(batch.map((b) => b.text).join(''));
-        await this.handle.datasync();
+        if (this.sync) await this.handle.datasync();
         for (const b of batch) b.done();
       } catch (error) {
         for (const b of batch) b.fail(error);

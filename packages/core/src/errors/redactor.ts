@@ -22,19 +22,36 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   ],
 ];
 
-export class Redactor {
-  private readonly secrets = new Set<string>();
+/** How many issued secrets (PSKs, tokens) a redactor remembers: the most recent ones. */
+export const DEFAULT_ISSUED_CAPACITY = 4096;
 
-  constructor(initial: Iterable<string | undefined | null> = []) {
+export class Redactor {
+  /** Configured secrets (app secrets, keys, passphrases): few, kept for the redactor's life. */
+  private readonly secrets = new Set<string>();
+  /**
+   * Secrets the cloud issued at run time (PSKs, tokens): one per device, so only the most recent
+   * `issuedCapacity` are kept (insertion order is age). An error can carry a secret only when the
+   * platform echoes it back; the platform echoes what the same run sent or received moments
+   * before, and the pattern layer still catches `psk=…`/`"psk":"…"`/`Bearer …` shapes of older ones.
+   * Remembering every PSK forever cost ~23 MB at 100,000 devices, and every redact() sorted them all.
+   */
+  private readonly issued = new Set<string>();
+  private readonly issuedCapacity: number;
+  /** Every registered value, longest first (a secret that contains another is removed whole); rebuilt lazily. */
+  private sorted: string[] | undefined;
+
+  constructor(initial: Iterable<string | undefined | null> = [], options: { issuedCapacity?: number } = {}) {
+    this.issuedCapacity = options.issuedCapacity ?? DEFAULT_ISSUED_CAPACITY;
     for (const value of initial) this.add(value);
   }
 
-  /** Registers a secret value; every later `redact` call removes it (and its URL-encoded form). */
+  /** Registers a configured secret value; every later `redact` call removes it (and its URL-encoded form). */
   add(value: string | undefined | null): void {
-    if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
+    if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || this.secrets.has(value)) return;
     this.secrets.add(value);
     const encoded = encodeURIComponent(value);
     if (encoded !== value) this.secrets.add(encoded);
+    this.sorted = undefined;
   }
 
   /** Registers every string found in a configuration subtree (used for secret config fields). */
@@ -42,11 +59,29 @@ export class Redactor {
     for (const value of values) this.add(value);
   }
 
+  /**
+   * Registers a secret the cloud issued (a device PSK, an access token). Kept among the most
+   * recent `issuedCapacity` ones, so a run of any length holds a bounded set.
+   */
+  addIssued(value: string | undefined | null): void {
+    if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || this.secrets.has(value)) return;
+    if (this.issued.has(value)) this.issued.delete(value); // refreshed: now the most recent
+    this.issued.add(value);
+    const encoded = encodeURIComponent(value);
+    if (encoded !== value) this.issued.add(encoded);
+    while (this.issued.size > this.issuedCapacity) this.issued.delete(this.issued.values().next().value as string);
+    this.sorted = undefined;
+  }
+
+  /** How many values are remembered (configured + issued, encoded forms included). */
+  get size(): number {
+    return this.secrets.size + this.issued.size;
+  }
+
   redact(text: string): string {
     let out = text;
-    // Longest first, so a secret that contains another is removed whole.
-    const values = [...this.secrets].sort((a, b) => b.length - a.length);
-    for (const secret of values) {
+    this.sorted ??= [...this.secrets, ...this.issued].sort((a, b) => b.length - a.length);
+    for (const secret of this.sorted) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
     for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);

@@ -71,6 +71,12 @@ export class TokenManager {
     return (await this.renew(false)).value;
   }
 
+  /** The token `get()` would hand out without waiting, or undefined when it would have to wait. */
+  peek(): string | undefined {
+    const token = this.current;
+    return token && !this.dueForRenewal(token) ? token.value : undefined;
+  }
+
   /** Is a token held that `get()` would hand out without waiting? */
   isFresh(): boolean {
     return this.current !== undefined && !this.inflight && !this.dueForRenewal(this.current);

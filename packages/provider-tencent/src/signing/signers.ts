@@ -33,8 +33,8 @@ export class DeviceRegistrationSigner extends ClockCorrectingSigner {
     request.headers['X-TC-Nonce'] = String(nonce);
     request.headers['X-TC-Signature'] = deviceSignature({
       algorithm: this.options.method,
-      host: this.options.signHost ?? request.url.hostname,
-      path: request.url.pathname,
+      host: this.options.signHost ?? request.hostname,
+      path: request.pathname,
       timestamp,
       nonce,
       body: request.body ?? '',
@@ -60,9 +60,9 @@ export class Tc3Signer extends ClockCorrectingSigner {
       secretId: this.options.secretId,
       secretKey: this.options.secretKey,
       service: this.options.service,
-      host: request.url.hostname,
+      host: request.hostname,
       method: request.method,
-      query: request.method === 'GET' ? request.url.search.slice(1) : '',
+      query: request.method === 'GET' ? request.search : '',
       contentType: request.headers['Content-Type'] ?? 'application/x-www-form-urlencoded',
       payload: request.body ?? '',
       timestamp,
