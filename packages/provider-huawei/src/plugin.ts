@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { definePlugin, PROVIDER_TOKEN, type ProvisioningPlugin } from '@provisio/core';
 import { Lifecycle } from 'tsyringe';
 import { huaweiConfigSchema } from './config.js';

@@ -1,5 +1,4 @@
-import 'reflect-metadata';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../contract/capabilities.js';
 import type { ProvisioningProvider } from '../contract/provider.js';
 import { ProvisioningError } from '../errors/provisioning-error.js';
@@ -65,13 +64,16 @@ export class Provisioner {
   static async create(config: ProvisionerConfig, options: ProvisionerOptions = {}): Promise<Provisioner> {
     const entries = normaliseInstances(config);
     const live = new Map<string, LiveInstance>();
+    // Loaded when a provisioner is built, not when core is imported (start-up of every program).
+    await import('reflect-metadata');
+    const rootContainer = options.container ?? (await import('tsyringe')).container;
     try {
       for (const [name, entry] of entries) {
         const plugin =
           typeof entry.plugin === 'string'
             ? await loadPlugin(entry.plugin, options.resolveFrom)
             : checkPlugin(entry.plugin, `instances.${name}.plugin`);
-        live.set(name, buildInstance(name, plugin, entry.config, options));
+        live.set(name, buildInstance(name, plugin, entry.config, options, rootContainer));
       }
     } catch (error) {
       await Promise.allSettled([...live.values()].map((instance) => instance.provider.close()));
@@ -150,11 +152,11 @@ function normaliseInstances(config: ProvisionerConfig): Array<[string, InstanceC
   return list;
 }
 
-function buildInstance(name: string, plugin: ProvisioningPlugin, rawConfig: unknown, options: ProvisionerOptions): LiveInstance {
+function buildInstance(name: string, plugin: ProvisioningPlugin, rawConfig: unknown, options: ProvisionerOptions, rootContainer: DependencyContainer): LiveInstance {
   const config = assertValid(plugin.configSchema, rawConfig ?? {}, { provider: plugin.providerId, subject: `instances.${name}.config` });
   const redactor = new Redactor(collectSecrets(plugin.configSchema, config));
   const context: InstanceContext = { name, config, redactor, logger: options.logger };
-  const child = (options.container ?? rootContainer).createChildContainer();
+  const child = rootContainer.createChildContainer();
   child.register(INSTANCE_CONTEXT, { useValue: context });
   plugin.register(child);
   if (!child.isRegistered(PROVIDER_TOKEN)) {
