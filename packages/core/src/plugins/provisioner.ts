@@ -1,3 +1,5 @@
+// Plugins may import tsyringe right after core, so the Reflect polyfill stays an eager import (one small file).
+import 'reflect-metadata';
 import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../contract/capabilities.js';
 import type { ProvisioningProvider } from '../contract/provider.js';
@@ -64,8 +66,7 @@ export class Provisioner {
   static async create(config: ProvisionerConfig, options: ProvisionerOptions = {}): Promise<Provisioner> {
     const entries = normaliseInstances(config);
     const live = new Map<string, LiveInstance>();
-    // Loaded when a provisioner is built, not when core is imported (start-up of every program).
-    await import('reflect-metadata');
+    // tsyringe is loaded when a provisioner is built, not when core is imported (start-up of every program).
     const rootContainer = options.container ?? (await import('tsyringe')).container;
     try {
       for (const [name, entry] of entries) {
