@@ -98,6 +98,8 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
   const caps = options.provider.capabilities.operations;
 
   const report = () => options.onProgress?.({ ...progress });
+  /** A `done` record that could not be synced: the run stops and fails. */
+  let syncError: unknown;
 
   const invalid = async (row: InputRow, message: string, nodeId?: string) => {
     progress.invalid++;
@@ -111,8 +113,14 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
     if (recovered) line.recovered = true;
     // The journal is the write-ahead log: its flushed `done` record carries the credentials, so
     // one sync (shared with other workers' records) makes them safe; the credentials file
-    // follows without waiting and is completed from the journal after a crash.
-    await journal.append({ t: 'done', node: nodeId, deviceId: registration.deviceId, cred: line });
+    // follows without a sync of its own and is completed from the journal after a crash.
+    // The worker does not wait for that sync before its next row: the record is on disk at the
+    // same moment either way, and until then a crash leaves the row `start`ed, which the re-run
+    // looks up and re-issues (as for an answer lost on the wire). The run ends only once every
+    // record is synced, and a failed sync fails the run.
+    journal.append({ t: 'done', node: nodeId, deviceId: registration.deviceId, cred: line }).catch((error: unknown) => {
+      syncError ??= error;
+    });
     output.appendLater(line);
   };
 
@@ -286,6 +294,7 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
   const take = async (): Promise<Started | undefined> => {
     for (;;) {
       if (fillError) throw fillError;
+      if (syncError) throw syncError;
       if (stopped()) return undefined;
       const next = ready.shift();
       if (next) {
@@ -311,9 +320,11 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
     // Started ahead, never sent (the run stopped): nothing to look up next time.
     for (const { nodeId, row } of ready.splice(0)) await journal.append({ t: 'unsent', node: nodeId, line: row.line });
   } finally {
+    // Waits for every queued record to be synced.
     await journal.close();
     await output.close();
   }
+  if (syncError) throw syncError;
   invalidRows.sort((a, b) => a.line - b.line);
   failures.sort((a, b) => a.line - b.line);
   return { ...progress, invalidRows, failures, stoppedEarly: stop || Boolean(options.signal?.aborted), resumedRun: state.runs > 0 };
