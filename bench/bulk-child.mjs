@@ -83,6 +83,7 @@ if (mode === 'provisio') {
 }
 
 const elapsedMs = performance.now() - started;
+const cpu = process.cpuUsage();
 process.stdout.write(
-  JSON.stringify({ mode, devices, elapsedMs: Math.round(elapsedMs), devicesPerSec: Math.round((devices / elapsedMs) * 1000), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }),
+  JSON.stringify({ mode, devices, elapsedMs: Math.round(elapsedMs), devicesPerSec: Math.round((devices / elapsedMs) * 1000), cpuUsPerDevice: Math.round((cpu.user + cpu.system) / devices), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }),
 );

@@ -134,7 +134,7 @@ async function bulkRun(mode, devices, tag, concurrency = 16) {
 
 async function bulk() {
   const modes = ['provisio', 'raw-durable', 'raw'];
-  const devices = quick ? 2000 : 5000;
+  const devices = quick ? 2000 : 10_000;
   const runs = Object.fromEntries(modes.map((m) => [m, []]));
   for (let r = 0; r < (quick ? 3 : 5); r++) {
     for (const mode of rotated(modes, r)) runs[mode].push(await bulkRun(mode, devices, `r${r}`));

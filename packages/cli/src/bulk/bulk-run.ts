@@ -62,8 +62,8 @@ export interface BulkSummary extends BulkProgress {
  * re-issues its credentials instead of registering it twice.
  *
  * The start records of the next rows are written ahead, one sync for a whole batch, while the
- * calls of the batch before are in flight: no call waits for its own start record. A crash can
- * leave at most one batch of rows started but never sent; the re-run looks each up (not found:
+ * calls of the batches before are in flight: no call waits for its own start record. A crash can
+ * leave at most two batches of rows started but never sent; the re-run looks each up (not found:
  * registered as usual), so that costs a lookup, never a duplicate. A run that stops by itself
  * (--strict, a signal) marks them `unsent`.
  */
@@ -114,11 +114,12 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
     // The journal is the write-ahead log: its flushed `done` record carries the credentials, so
     // one sync (shared with other workers' records) makes them safe; the credentials file
     // follows without a sync of its own and is completed from the journal after a crash.
-    // The worker does not wait for that sync before its next row: the record is on disk at the
-    // same moment either way, and until then a crash leaves the row `start`ed, which the re-run
-    // looks up and re-issues (as for an answer lost on the wire). The run ends only once every
-    // record is synced, and a failed sync fails the run.
-    journal.append({ t: 'done', node: nodeId, deviceId: registration.deviceId, cred: line }).catch((error: unknown) => {
+    // The record is written at once (a kill -9 cannot lose it) and synced with the next batch
+    // of start records, or within 20 ms; the worker does not wait for it. Until then only a power
+    // loss can lose it, and the row is `start`ed, which the re-run looks up and re-issues (as for
+    // an answer lost on the wire). The run ends only once every record is synced; a failed sync
+    // fails the run.
+    journal.append({ t: 'done', node: nodeId, deviceId: registration.deviceId, cred: line }, { lazy: true }).catch((error: unknown) => {
       syncError ??= error;
     });
     output.appendLater(line);
@@ -298,7 +299,8 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
       if (stopped()) return undefined;
       const next = ready.shift();
       if (next) {
-        if (ready.length < batchSize && !exhausted) void refill();
+        // Up to two batches ahead: a sync delayed by a busy disk does not leave workers idle.
+        if (ready.length < 2 * batchSize && !exhausted) void refill();
         return next;
       }
       if (exhausted && !filling) return undefined;
