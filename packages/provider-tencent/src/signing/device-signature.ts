@@ -18,6 +18,7 @@ export interface DeviceSignatureInput {
 }
 
 function hashName(algorithm: string): 'sha256' | 'sha1' {
+  if (algorithm === 'hmacsha256') return 'sha256'; // as sent by default: no case folding per call
   return algorithm.toLowerCase() === 'hmacsha1' ? 'sha1' : 'sha256';
 }
 
