@@ -78,11 +78,16 @@ export class HuaweiProvider extends BaseProvider {
     this.config = context.config;
     this.capabilities = context.config.registerMode === 'password' ? HUAWEI_PASSWORD_MODE_CAPABILITIES : HUAWEI_CAPABILITIES;
     this.redactor.addAll([context.config.secret]);
+    const rateLimit = context.config.rateLimit === undefined ? DEFAULT_RATE_LIMIT : context.config.rateLimit;
+    // Flow control and the token are per app (only the newest token is valid): shared by every
+    // instance, in any process, that uses this app (see Coordination).
+    const app = `huawei:${context.config.baseUrl}#${context.config.appId}`;
     this.http = new HttpClient({
       provider: this.id,
       baseURL: context.config.baseUrl,
       tls: context.config.tls,
-      rateLimit: context.config.rateLimit === undefined ? DEFAULT_RATE_LIMIT : context.config.rateLimit,
+      rateLimit,
+      flowLimiter: rateLimit ? context.coordination?.flowLimiter(app, rateLimit) : undefined,
       timeoutMs: context.config.timeoutMs,
       retry: context.config.retry,
       interpret: interpretHuaweiResponse,
@@ -90,7 +95,12 @@ export class HuaweiProvider extends BaseProvider {
       logger: context.logger,
     });
     const source = new HuaweiTokenSource(this.http, context.config, this.redactor);
-    this.tokens = new TokenManager(source, { refreshAheadMs: (context.config.refreshAheadSeconds ?? 300) * 1000 });
+    this.tokens = new TokenManager(source, {
+      refreshAheadMs: (context.config.refreshAheadSeconds ?? 300) * 1000,
+      store: context.coordination?.tokenStore(app, { sealWith: context.config.secret }),
+      // A token another process obtained is as secret as our own.
+      onToken: (token) => this.redactor.addAll([token.value, token.refreshToken]),
+    });
     this.http.setAuth(new HuaweiAuthStep(context.config.appId, this.tokens));
   }
 

@@ -129,6 +129,8 @@ export class TencentProvider extends BaseProvider {
         provider: this.id,
         baseURL: config.gatewayUrl ?? `https://${region}.gateway.tencentdevices.com`,
         rateLimit: config.rateLimit ?? false,
+        // The gateway counts per product; every process registering into it shares the budget.
+        flowLimiter: config.rateLimit ? context.coordination?.flowLimiter(`tencent-gateway:${config.productId}`, config.rateLimit) : undefined,
         interpret: interpretTencentResponse,
         auth: new DeviceRegistrationSigner(this.clock, {
           productSecret: config.productSecret,
@@ -143,6 +145,11 @@ export class TencentProvider extends BaseProvider {
         provider: this.id,
         baseURL: config.cloudApi.endpoint ?? CLOUD_API_ENDPOINT,
         rateLimit: config.rateLimit === undefined ? DEFAULT_RATE_LIMIT : config.rateLimit,
+        // Cloud API limits count per account (secretId): shared by every process using it.
+        flowLimiter: context.coordination?.flowLimiter(
+          `tencent-cloud:${config.cloudApi.secretId}`,
+          config.rateLimit === undefined || config.rateLimit === false ? DEFAULT_RATE_LIMIT : config.rateLimit,
+        ),
         interpret: interpretTencentResponse,
         auth: new Tc3Signer(this.clock, {
           secretId: config.cloudApi.secretId,
