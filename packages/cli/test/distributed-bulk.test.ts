@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REDIS_INSTALL_HINT, RedisServerProcess, redisServerInstalled } from '@provisio/redis/testing';
 import { BIN, simControl, startProvisio, tempDir, type SimulateInfo } from './helpers.js';
@@ -77,6 +77,7 @@ if (!redisServerInstalled()) {
       const crew = workers(4);
       const coordinator = run(dir, env, ['bulk', '-i', 'huawei', '--input', 'fleet.jsonl', '--output', 'fleet-creds.jsonl', '--queue', redis.url]);
       // Mid-run, the platform invalidates the token (only the newest is valid: as if someone logged in elsewhere).
+      const marks: Array<[number, number]> = [];
       let invalidated = false;
       const invalidate = new Promise<void>((resolve) => {
         const poll = setInterval(() => {
@@ -86,14 +87,13 @@ if (!redisServerInstalled()) {
           } catch {
             /* not there yet */
           }
-          if (count >= DEVICES / 3) {
-            clearInterval(poll);
-            void simControl(info, dir, 'huawei', 'POST', '/__sim/tokens/expire').then(() => {
-              invalidated = true;
-              resolve();
-            });
+          if ((marks.length === 0 && count >= DEVICES * 0.1) || (marks.length === 1 && count >= DEVICES * 0.9)) marks.push([performance.now(), count]);
+          if (marks.length === 2) clearInterval(poll);
+          if (count >= DEVICES / 3 && !invalidated) {
+            invalidated = true;
+            void simControl(info, dir, 'huawei', 'POST', '/__sim/tokens/expire').then(() => resolve());
           }
-        }, 100);
+        }, 50);
       });
       const result = await coordinator.done;
       const seconds = (performance.now() - started) / 1000;
@@ -110,9 +110,55 @@ if (!redisServerInstalled()) {
       expect(after.throttled - before.throttled, 'throttled answers').to.equal(0);
       expect(after.logins - before.logins, 'logins: the first, and one after the invalidation').to.equal(2);
       const calls = after.requests - before.requests;
+      // Steady state, from 10% to 90% of the devices written (one register call each; the re-login in between).
+      const [[t1, c1], [t2, c2]] = marks as [[number, number], [number, number]];
+      const steadyRate = (c2 - c1) / ((t2 - t1) / 1000);
       console.log(
-        `      fleet: ${DEVICES} devices by 4 worker processes in ${seconds.toFixed(1)} s = ${(DEVICES / seconds).toFixed(1)}/s (limit 20/s, ${calls} calls: ${((calls / seconds / 20) * 100).toFixed(0)}% of the budget incl. start-up), logins ${after.logins - before.logins}, throttled ${after.throttled - before.throttled}`,
+        `      fleet: ${DEVICES} devices by 4 worker processes in ${seconds.toFixed(1)} s (${calls} calls, limit 20/s): ${((calls / seconds / 20) * 100).toFixed(0)}% of the budget incl. process start-up, ` +
+          `${((steadyRate / 20) * 100).toFixed(0)}% in steady state (10%-90% of the devices: ${steadyRate.toFixed(1)}/s); logins ${after.logins - before.logins}, throttled ${after.throttled - before.throttled}`,
       );
+    });
+
+    it('a worker killed while its register call is at the cloud: the next worker finds the device, deletes and registers it again from the row (recovered), never twice', async () => {
+      const n = 20;
+      writeFileSync(join(dir, 'midcall.jsonl'), Array.from({ length: n }, (_, i) => JSON.stringify({ nodeId: `midcall-${i}` })).join('\n'));
+      // The next 3 register calls reach the cloud, which acts 1 s later: the worker is killed meanwhile.
+      await simControl(info, dir, 'huawei', 'POST', '/__sim/faults', { kind: 'latency', ms: 1000, path: 'deviceCredentials', times: 3 });
+      const coordinator = run(dir, env, ['bulk', '-i', 'huawei', '--input', 'midcall.jsonl', '--output', 'midcall-creds.jsonl', '--queue', redis.url]);
+      const [first] = workers(1, ['--concurrency', '3']) as [ReturnType<typeof run>];
+      // The three delayed register calls are at the cloud once the fault is used up (an empty
+      // POST only reports what is queued): kill the worker while the cloud is still acting.
+      for (;;) {
+        const queued = ((await simControl(info, dir, 'huawei', 'POST', '/__sim/faults', [])).json as { queued: number }).queued;
+        if (queued === 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      first.child.kill('SIGKILL');
+      await first.done;
+      // Once the cloud has acted on them: devices that exist but whose credentials nobody received.
+      await new Promise((r) => setTimeout(r, 1200));
+      const saved = new Set(existsSync(join(dir, 'midcall-creds.jsonl')) ? lines(join(dir, 'midcall-creds.jsonl')).map((l) => l.nodeId) : []);
+      const orphans = ((await simControl(info, dir, 'huawei', 'GET', '/__sim/devices')).json as Array<{ nodeId: string }>)
+        .map((d) => d.nodeId)
+        .filter((id) => id.startsWith('midcall-') && !saved.has(id))
+        .sort();
+      expect(orphans.length, 'devices the killed worker registered without receiving the answer').to.be.at.least(1);
+      const [second] = workers(1) as [ReturnType<typeof run>];
+      const result = await coordinator.done;
+      second.child.kill('SIGTERM');
+      await second.done;
+      expect(result.code, result.stderr).to.equal(0);
+      const out = lines(join(dir, 'midcall-creds.jsonl'));
+      expect(out).to.have.length(n);
+      // Exactly those were found, deleted and registered again from their rows; the rest registered once.
+      expect(out.filter((l) => l.recovered).map((l) => l.nodeId).sort()).to.deep.equal(orphans);
+      const devices = ((await simControl(info, dir, 'huawei', 'GET', '/__sim/devices')).json as Array<{ nodeId: string; deviceId: string }>).filter((d) => d.nodeId.startsWith('midcall-'));
+      expect(devices).to.have.length(n);
+      for (const line of out) {
+        expect(line.deviceId).to.equal(devices.find((d) => d.nodeId === line.nodeId)?.deviceId);
+        const login = await simControl(info, dir, 'huawei', 'POST', '/__sim/device-login', { nodeId: line.nodeId, verifyCode: line.credentials.verifyCode });
+        expect(login.status, line.nodeId).to.equal(200);
+      }
     });
 
     it(`${KILLS} kill -9s over workers and the coordinator: every device once, each line what the cloud holds`, async () => {
