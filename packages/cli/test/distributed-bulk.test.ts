@@ -70,6 +70,31 @@ if (!redisServerInstalled()) {
     const workers = (n: number, extra: string[] = []) =>
       Array.from({ length: n }, () => run(dir, env, ['worker', '-i', 'huawei', '--queue', redis.url, '--concurrency', '8', '--lock-ms', '2000', ...extra]));
 
+    it('coordination in provisio.config.json: an unreachable Redis fails the command with UNAVAILABLE, naming it, before any cloud call', async () => {
+      const config = JSON.parse(readFileSync(join(dir, 'provisio.config.json'), 'utf8')) as Record<string, unknown>;
+      writeFileSync(join(dir, 'down.config.json'), JSON.stringify({ ...config, coordination: { redis: '${DOWN_REDIS_URL}' } }));
+      const before = await stats();
+      const r = run(dir, { ...env, DOWN_REDIS_URL: 'redis://127.0.0.1:1' }, ['--config', 'down.config.json', 'register', '-i', 'huawei', '--node-id', 'never-sent']);
+      const { code, stderr } = await r.done;
+      expect(code).to.not.equal(0);
+      expect(stderr).to.match(/UNAVAILABLE: Redis at redis:\/\/127\.0\.0\.1:1 is unreachable/);
+      expect((await stats()).requests - before.requests, 'no call reached the cloud').to.equal(0);
+    });
+
+    it('bulk --queue without PROVISIO_QUEUE_KEY: a clear error (exit 2) before anything reaches Redis', async () => {
+      writeFileSync(join(dir, 'nokey.jsonl'), JSON.stringify({ nodeId: 'nokey-1' }));
+      const { PROVISIO_QUEUE_KEY: _key, ...withoutKey } = env;
+      const child = spawn(process.execPath, [BIN, 'bulk', '-i', 'huawei', '--input', 'nokey.jsonl', '--output', 'nokey.jsonl.out', '--queue', redis.url], {
+        cwd: dir,
+        env: Object.fromEntries(Object.entries({ ...process.env, ...withoutKey }).filter(([k]) => k !== 'PROVISIO_QUEUE_KEY')),
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).to.equal(2);
+      expect(stderr).to.match(/PROVISIO_QUEUE_KEY must hold 32 random bytes/);
+    });
+
     it(`4 workers share one login and one budget: ${DEVICES} devices, 0 throttles, 1 login, 1 re-login after the token is invalidated`, async () => {
       writeFileSync(join(dir, 'fleet.jsonl'), Array.from({ length: DEVICES }, (_, i) => JSON.stringify({ nodeId: `fleet-${i}` })).join('\n'));
       const before = await stats();

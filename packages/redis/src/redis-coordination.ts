@@ -40,6 +40,11 @@ export class RedisCoordination implements Coordination {
     return `RedisCoordination { prefix: '${this.prefix}' }`;
   }
 
+  /** Never the connection (its password) in JSON either. */
+  toJSON(): { kind: string; keyPrefix: string } {
+    return { kind: this.kind, keyPrefix: this.prefix };
+  }
+
   static async connect(options: RedisCoordinationOptions): Promise<RedisCoordination> {
     const redis = await connectRedis(options.url, 'coordination: shared token and flow control');
     return new RedisCoordination(redis, options);

@@ -1,9 +1,8 @@
-import { chmod, open as openFile } from 'node:fs/promises';
 import type { DeviceCredentials, ProvisioningProvider, Registration } from '@provisio/core';
-import { DurableAppender } from './durable-file.js';
+import { openRun } from './open-run.js';
 import { RunLock } from './run-lock.js';
 import { readDevices, type InputRow } from './input-reader.js';
-import { loadResumeState, type CredentialLine } from './journal.js';
+import type { CredentialLine } from './journal.js';
 import { failureOf, provisionDevice } from './provision-device.js';
 
 export interface BulkOptions {
@@ -58,15 +57,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
 }
 
 async function runLocked(options: BulkOptions, journalPath: string): Promise<BulkSummary> {
-  const state = await loadResumeState(journalPath, options.output);
-  // Create the credentials file 0600 before anything is written to it.
-  await (await openFile(options.output, 'a', 0o600)).close();
-  await chmod(options.output, 0o600);
-  const journal = await DurableAppender.open(journalPath);
-  const output = await DurableAppender.open(options.output);
-  // Credentials the journal holds but a crash kept out of the credentials file.
-  for (const line of state.missingFromOutput) await output.append(line);
-  await journal.append({ t: 'run', at: Date.now(), input: options.input });
+  const { state, journal, output } = await openRun(journalPath, options.output, options.input);
 
   const progress: BulkProgress = { processed: 0, registered: 0, recovered: 0, skipped: 0, invalid: 0, failed: 0 };
   const invalidRows: BulkIssue[] = [];

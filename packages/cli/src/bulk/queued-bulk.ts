@@ -1,9 +1,8 @@
-import { chmod, open as openFile } from 'node:fs/promises';
 import type { ErrorCode, RegisterRequest } from '@provisio/core';
 import type { BulkProgress, BulkIssue, BulkSummary } from './bulk-run.js';
-import { DurableAppender } from './durable-file.js';
+import { openRun } from './open-run.js';
 import { readDevices } from './input-reader.js';
-import { loadResumeState, type CredentialLine } from './journal.js';
+import type { CredentialLine } from './journal.js';
 import { RunLock } from './run-lock.js';
 
 /** A row as it travels through the queue (sealed by @provisio/redis). */
@@ -64,13 +63,7 @@ interface QueueLike {
 }
 
 async function coordinate(options: QueuedBulkOptions, journalPath: string, queue: QueueLike): Promise<BulkSummary> {
-  const state = await loadResumeState(journalPath, options.output);
-  await (await openFile(options.output, 'a', 0o600)).close();
-  await chmod(options.output, 0o600);
-  const journal = await DurableAppender.open(journalPath);
-  const output = await DurableAppender.open(options.output);
-  for (const line of state.missingFromOutput) await output.append(line);
-  await journal.append({ t: 'run', at: Date.now(), input: options.input });
+  const { state, journal, output } = await openRun(journalPath, options.output, options.input);
 
   const progress: BulkProgress = { processed: 0, registered: 0, recovered: 0, skipped: 0, invalid: 0, failed: 0 };
   const invalidRows: BulkIssue[] = [];
@@ -83,6 +76,7 @@ async function coordinate(options: QueuedBulkOptions, journalPath: string, queue
 
   // 1. Enqueue what has no credentials yet.
   let batch: Array<{ nodeId: string; line: number; row: QueuedRow }> = [];
+  const starts: Array<Promise<void>> = [];
   for await (const row of readDevices(options.input)) {
     if (stop || options.signal?.aborted) break;
     const nodeId = typeof row.request?.nodeId === 'string' ? row.request.nodeId : '';
@@ -102,12 +96,17 @@ async function coordinate(options: QueuedBulkOptions, journalPath: string, queue
       continue;
     }
     pending.add(nodeId);
+    // As before a local call: from here the row may reach the cloud. Should the queue be lost
+    // (a Redis restarted without persistence), the next run looks these rows up before registering.
+    starts.push(journal.append({ t: 'start', node: nodeId, line: row.line, at: Date.now() }));
     batch.push({ nodeId, line: row.line, row: { line: row.line, request: row.request as RegisterRequest, uncertain: state.uncertain.has(nodeId) || undefined } });
     if (batch.length >= BATCH) {
+      await Promise.all(starts.splice(0));
       await queue.enqueue(batch);
       batch = [];
     }
   }
+  await Promise.all(starts.splice(0));
   await queue.enqueue(batch);
   report();
 
