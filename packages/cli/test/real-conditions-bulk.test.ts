@@ -86,7 +86,7 @@ describe('real conditions: bulk against `provisio simulate` in another process, 
     const devices = (await simControl(info, dir, 'huawei', 'GET', '/__sim/devices')).json as Array<{ nodeId: string; deviceId: string; timeout: number; psk?: string }>;
     const ours = devices.filter((d) => d.nodeId.startsWith('rc-hw-'));
     expect(ours).to.have.length(150);
-    expect(ours.some((d) => 'psk' in d), 'the control surface shows no PSK').to.equal(false);
+    expect(ours.some((d) => 'psk' in d || 'verifyCode' in d), 'the control surface shows no PSK and no verify code').to.equal(false);
     const byNode = new Map(ours.map((d) => [d.nodeId, d]));
     for (const row of rows) {
       const line = out.find((l) => l.nodeId === row.nodeId) as Line;
