@@ -56,6 +56,11 @@ describe('testkit: the suite itself', function () {
     expect(message).to.include('ACCESS_DENIED').and.include('this cloud keeps its devices').and.match(/\(node conf-/);
   });
 
+  it('tests the default configuration: no scenario asks for an override a user would not have (allowDestructiveRekey)', () => {
+    const json = runSuite('overrides.suite.js');
+    expect(json.failures.map((f) => `${f.fullTitle}: ${f.err.message}`)).to.deep.equal([]);
+  });
+
   it('reports declared known failures as such, and fails a known failure that passes', () => {
     const json = runSuite('known-failures.suite.js');
     const titles = json.failures.map((f) => f.fullTitle);
