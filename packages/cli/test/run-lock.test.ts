@@ -15,18 +15,32 @@ function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '0']).pid as number;
 }
 
-/** One process that tries to take the lock at `startAt` (ms epoch), prints won/busy, and holds it a while. */
-function contender(path: string, startAt: number): Promise<string> {
+/**
+ * Processes that each try to take the lock at `startAt` (ms epoch) and print won/busy. A winner
+ * holds the lock until every contender has answered (its stdin is closed then), so a slow
+ * starter cannot find a finished winner's lock and rightly take it over.
+ */
+function contenders(count: number, path: string, startAt: number): Promise<string[]> {
   const script = `
     const { RunLock } = await import(${JSON.stringify(lockModule)});
     while (Date.now() < ${startAt}) {}
-    try { await RunLock.acquire(${JSON.stringify(path)}, 'out.jsonl'); console.log('won'); await new Promise((r) => setTimeout(r, 1500)); }
+    try { await RunLock.acquire(${JSON.stringify(path)}, 'out.jsonl'); console.log('won'); process.stdin.resume(); await new Promise((r) => process.stdin.on('end', r)); }
     catch (e) { console.log(e.exitCode === ${EXIT.BUSY} ? 'busy' : 'error ' + e.message); }`;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', () => resolve(out.trim()));
+    const answers: string[] = [];
+    const children = Array.from({ length: count }, () => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (!out.includes('\n')) return;
+        answers.push(out.trim());
+        if (answers.length === count) for (const c of children) c.stdin.end();
+      });
+      return child;
+    });
+    let closed = 0;
+    for (const child of children) child.on('close', () => ++closed === count && resolve(answers));
   });
 }
 
@@ -67,8 +81,8 @@ describe('cli: the bulk run lock (issue 12.4)', function () {
       const dir = tempDir();
       const path = join(dir, 'out.jsonl.journal.lock');
       prepare(path);
-      const startAt = Date.now() + 1500; // after every process has started
-      const results = await Promise.all(Array.from({ length: 8 }, () => contender(path, startAt)));
+      const startAt = Date.now() + 1500; // after every process has started (on a quiet machine)
+      const results = await contenders(8, path, startAt);
       expect(results.filter((r) => r === 'won'), results.join(',')).to.have.length(1);
       expect(results.filter((r) => r === 'busy')).to.have.length(7);
     });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { CliError } from '../output/cli-error.js';
 import { EXIT } from '../output/exit-codes.js';
 
@@ -29,7 +29,8 @@ export class RunLock {
     const mine = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
     await writeFile(mine, JSON.stringify(owner), { mode: 0o600, flag: 'wx' });
     try {
-      for (let attempt = 0; attempt < 3; attempt++) {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
         try {
           await link(mine, path);
           return new RunLock(path);
@@ -69,22 +70,36 @@ async function readOwner(path: string): Promise<LockOwner | 'gone' | undefined> 
 }
 
 /**
- * Removes the lock of a dead owner, and only that one: two runs may find the same stale lock,
- * and the slower one must not delete the lock the faster one has just taken. The lock is moved
- * aside atomically and checked; a lock that turns out to be someone else's is put back.
+ * Removes the lock of a dead owner, and only that one. Two runs may find the same stale lock;
+ * the slower one must not delete the lock the faster one has just taken. So a stale lock is
+ * removed only under a short-lived guard (`<lock>.takeover`, created atomically like the lock),
+ * and only after reading, under the guard, that it is still the dead owner's. A guard left by a
+ * run killed inside this section is removed when its owner is found dead.
  */
 async function takeOver(path: string, dead: LockOwner): Promise<void> {
-  const aside = `${path}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+  const guard = `${path}.takeover`;
+  const mine = `${guard}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(mine, JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }), { mode: 0o600, flag: 'wx' });
   try {
-    await rename(path, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // another run moved it first
-    throw error;
+    try {
+      await link(mine, guard);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const other = await readOwner(guard);
+      if (other !== undefined && other !== 'gone' && !isAlive(other)) await unlink(guard).catch(() => undefined);
+      return; // another run is taking over: look again
+    }
+    try {
+      const now = await readOwner(path);
+      if (now !== undefined && now !== 'gone' && now.pid === dead.pid && now.host === dead.host && now.startedAt === dead.startedAt) {
+        await unlink(path).catch(() => undefined);
+      }
+    } finally {
+      await unlink(guard).catch(() => undefined);
+    }
+  } finally {
+    await unlink(mine).catch(() => undefined);
   }
-  const moved = await readOwner(aside);
-  const same = moved !== undefined && moved !== 'gone' && moved.pid === dead.pid && moved.host === dead.host && moved.startedAt === dead.startedAt;
-  if (!same) await link(aside, path).catch(() => undefined); // a live run's lock: put it back
-  await unlink(aside).catch(() => undefined);
 }
 
 function busy(path: string, guarded: string, holder: LockOwner | undefined): CliError {
