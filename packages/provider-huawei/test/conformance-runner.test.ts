@@ -47,14 +47,14 @@ describe('provisio-conformance runner', function () {
 
   it('--live runs the suite against a running cloud from an env config within its flow control, skipping the device side and deleting every device it created', async () => {
     // A simulator stands in for the real cloud here; the runner only sees a URL and credentials.
-    // Flow control ON, Huawei's default 100 calls/min scaled tenfold (100 per 6 s) in the cloud
+    // Flow control ON, Huawei's default 100 calls/min scaled twentyfold (100 per 3 s) in the cloud
     // and in the client config alike; the per-test budget scaled down with it (3 s instead of 30):
-    // the 100-registration scenario needs ~200 calls, about 12 s, so only a time budget taken
+    // the 100-registration scenario needs ~200 calls, about 6 s, so only a time budget taken
     // from the manifest's flowControl lets it pass (issue 13.13).
-    const cloud = await huaweiSimulatorHook.start({ rateLimit: { limit: 100, intervalMs: 6000 } });
+    const cloud = await huaweiSimulatorHook.start({ rateLimit: { limit: 100, intervalMs: 3000 } });
     try {
       const { secret, ...config } = cloud.instanceConfig() as Record<string, unknown>;
-      expect(config.rateLimit).to.deep.equal({ limit: 100, intervalMs: 6000 });
+      expect(config.rateLimit).to.deep.equal({ limit: 100, intervalMs: 3000 });
       const dir = mkdtempSync(join(tmpdir(), 'provisio-conformance-'));
       const result = await run(['@provisio/provider-huawei', '--live', '--reporter', 'dot', '--report-dir', dir, '--timeout', '3000'], {
         PROVISIO_CONFORMANCE_CONFIG: JSON.stringify({ ...config, secret: '${LIVE_APP_SECRET}' }),
