@@ -163,6 +163,7 @@ const results = {};
     lines: out.length,
     recovered: out.filter((l) => l.recovered).length,
     connectsWithLineSecret: connectOk,
+    throttledAnswers: (await simControl(info, dir, 'tencent', 'GET', '/__sim/stats')).json.throttled,
     problems: problems.length,
     firstProblems: problems.slice(0, 5),
     modes: { output: (statSync(join(dir, 'tc-out.jsonl')).mode & 0o777).toString(8), journal: (statSync(join(dir, 'tc-out.jsonl.journal')).mode & 0o777).toString(8) },

@@ -127,7 +127,8 @@ describe('real conditions: bulk against `provisio simulate` in another process, 
       const connect = await simControl(info, dir, 'tencent', 'POST', '/__sim/device-connect', { productId, deviceName: line.nodeId, psk });
       expect(connect.status, `${line.nodeId} connects with its line's secret`).to.be.oneOf([200, 204]);
     }
-    console.log(`      tencent: ${kills} kills, ${out.filter((l) => l.recovered).length} recovered`);
+    const stats = (await simControl(info, dir, 'tencent', 'GET', '/__sim/stats')).json as { throttled: number };
+    console.log(`      tencent: ${kills} kills, ${out.filter((l) => l.recovered).length} recovered, ${stats.throttled} throttled answers`);
   });
 
   it('huawei: registrations whose answers were lost are recovered with the row\'s own verify code, PSK and validity (never-connected devices cannot be rekeyed: 100610)', async () => {
