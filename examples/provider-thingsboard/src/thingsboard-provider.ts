@@ -73,8 +73,9 @@ export class ThingsboardProvider extends BaseProvider {
   private async login(path: string, body: Record<string, unknown>): Promise<AccessToken> {
     const response = await this.http.send({ operation: 'login', method: 'POST', path, json: body, authenticate: false, idempotent: true });
     const { token, refreshToken } = response.data as { token: string; refreshToken: string };
-    this.redactor.add(token);
-    this.redactor.add(refreshToken);
+    // Held, not added: the current session tokens stay redacted however many device tokens follow.
+    this.redactor.hold('thingsboard.token', token);
+    this.redactor.hold('thingsboard.refreshToken', refreshToken);
     return { value: token, refreshToken, expiresAt: jwtExpiry(token) };
   }
 

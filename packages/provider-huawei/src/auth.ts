@@ -73,8 +73,9 @@ export class HuaweiTokenSource implements TokenSource {
         retryable: false,
       });
     }
-    this.redactor.add(answer.accessToken);
-    this.redactor.add(answer.refreshToken);
+    // Held, not added: the current tokens stay redacted however many PSKs are issued meanwhile.
+    this.redactor.hold('huawei.accessToken', answer.accessToken);
+    this.redactor.hold('huawei.refreshToken', answer.refreshToken);
     return { value: answer.accessToken, refreshToken: answer.refreshToken, expiresAt: Date.now() + expiresIn * 1000 };
   }
 }

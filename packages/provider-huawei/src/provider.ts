@@ -18,6 +18,7 @@ import {
   type Registration,
   type RekeyRequest,
   type SealedCredentials,
+  flowControlOf,
 } from '@provisio/core';
 import { HuaweiAuthStep, HuaweiTokenSource } from './auth.js';
 import { DEFAULT_RATE_LIMIT, DEFAULT_VALIDITY_SECONDS, type HuaweiConfig } from './config.js';
@@ -76,13 +77,17 @@ export class HuaweiProvider extends BaseProvider {
       schemas: { register: huaweiRegisterSchema, rekey: huaweiRekeySchema, deviceRef: huaweiDeviceRefSchema },
     });
     this.config = context.config;
-    this.capabilities = context.config.registerMode === 'password' ? HUAWEI_PASSWORD_MODE_CAPABILITIES : HUAWEI_CAPABILITIES;
+    const rateLimit = context.config.rateLimit === undefined ? DEFAULT_RATE_LIMIT : context.config.rateLimit;
+    this.capabilities = {
+      ...(context.config.registerMode === 'password' ? HUAWEI_PASSWORD_MODE_CAPABILITIES : HUAWEI_CAPABILITIES),
+      ...flowControlOf(rateLimit),
+    };
     this.redactor.addAll([context.config.secret]);
     this.http = new HttpClient({
       provider: this.id,
       baseURL: context.config.baseUrl,
       tls: context.config.tls,
-      rateLimit: context.config.rateLimit === undefined ? DEFAULT_RATE_LIMIT : context.config.rateLimit,
+      rateLimit,
       timeoutMs: context.config.timeoutMs,
       retry: context.config.retry,
       interpret: interpretHuaweiResponse,

@@ -19,6 +19,7 @@ import {
   type Registration,
   type RekeyRequest,
   type SealedCredentials,
+  flowControlOf,
 } from '@provisio/core';
 import { CLOUD_API_ENDPOINT, CLOUD_API_SERVICE, CLOUD_API_VERSION, DEFAULT_RATE_LIMIT, type TencentConfig } from './config.js';
 import { interpretTencentResponse } from './errors.js';
@@ -70,6 +71,8 @@ export function tencentCapabilities(config: TencentConfig): ProviderCapabilities
     registerRefusesExisting: cloud ? 'always' : 'once-activated',
     // A connected device gets a new key only by delete + re-create, which needs the opt-in.
     rekeyScope: config.rekey?.recreateActivatedDevices ? 'any' : 'never-activated',
+    // Every operation but the gateway's dynamic registration goes through the Cloud API limiter.
+    ...flowControlOf(config.rateLimit === undefined ? DEFAULT_RATE_LIMIT : config.rateLimit),
   };
 }
 

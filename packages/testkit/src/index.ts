@@ -6,3 +6,4 @@ export * from './report.js';
 export * from './assertions.js';
 export * from './fixtures.js';
 export { PARALLEL_REGISTRATIONS } from './scenarios/concurrency.js';
+export * from './device-tracker.js';

@@ -334,6 +334,7 @@ export class HuaweiSimulator extends BaseSimulator {
     if (this.options.maxDevices !== undefined && [...this.liveDevices()].filter((d) => d.appId === appId).length >= this.options.maxDevices) {
       return businessError(500, '100412', 'The amount of device has reached the limit.');
     }
+    if (b.deviceInfo !== undefined && !isDeviceInfo(b.deviceInfo, REGISTER_DEVICE_INFO)) return businessError(400, '50400', 'The input is invalid.');
     const now = this.now();
     const deviceInfo = (b.deviceInfo ?? undefined) as Record<string, unknown> | undefined;
     const device: SimDevice = {
@@ -369,6 +370,7 @@ export class HuaweiSimulator extends BaseSimulator {
     const info = (parsed.body.deviceInfo ?? {}) as Record<string, unknown>;
     const nodeId = info.nodeId;
     if (typeof nodeId !== 'string' || !nodeId || nodeId.length > 256) return businessError(400, '100007', 'Bad request message.');
+    if (!isDeviceInfo(info, PASSWORD_DEVICE_INFO)) return businessError(400, '50400', 'The input is invalid.');
     const secret = parsed.body.secret;
     if (secret !== undefined && !(typeof secret === 'string' && /^[0-9A-Fa-f]{8,32}$/.test(secret))) return businessError(400, '50400', 'The input is invalid.');
     if (this.findByNode(appId, nodeId)) return businessError(400, '100426', 'The nodeId is duplicated.');
@@ -454,11 +456,12 @@ export class HuaweiSimulator extends BaseSimulator {
         createTime: device.createTime,
         lastModifiedTime: device.lastModifiedTime,
         deviceInfo: {
+          // What the caller registered first; what the platform owns (identity, state) last.
+          ...(device.deviceInfo ?? {}),
           nodeId: device.nodeId,
           name: device.name ?? null,
           status: device.status,
           statusDetail: device.status === 'ONLINE' ? 'NONE' : device.activated ? 'NONE' : 'NOT_ACTIVE',
-          ...(device.deviceInfo ?? {}),
         },
         services: [],
     };
@@ -506,4 +509,22 @@ export class HuaweiSimulator extends BaseSimulator {
     }
     return undefined;
   }
+}
+
+/** DeviceInfoDTO (seed 000): the product model fields and the name; nothing the platform owns. */
+const MODEL_KEYS = ['manufacturerId', 'manufacturerName', 'deviceType', 'model', 'protocolType'] as const;
+const REGISTER_DEVICE_INFO = new Set<string>([...MODEL_KEYS, 'name']);
+/** Password mode (v2.0.0) carries the node id inside deviceInfo as well. */
+const PASSWORD_DEVICE_INFO = new Set<string>([...REGISTER_DEVICE_INFO, 'nodeId']);
+
+/**
+ * An object of known String(256) fields only (a `status` or `nodeId` smuggled in is refused,
+ * as the platform's DTO does), and the model given whole or not at all.
+ */
+function isDeviceInfo(value: unknown, allowed: ReadonlySet<string>): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.some(([key, field]) => !allowed.has(key) || typeof field !== 'string' || field.length > 256)) return false;
+  const model = MODEL_KEYS.filter((key) => key in (value as Record<string, unknown>)).length;
+  return model === 0 || model === MODEL_KEYS.length;
 }

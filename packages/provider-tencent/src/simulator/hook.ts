@@ -9,7 +9,9 @@ function deviceName(registration: Registration): string {
 /** Starts a Tencent simulator (one PSK product, one key pair) and configures an instance for it. */
 export const tencentSimulatorHook: SimulatorHook = {
   async start(options = {}): Promise<RunningSimulator> {
-    const simulator = await TencentSimulator.start({ host: options.host, port: options.port });
+    // The Cloud API's flow control when one is asked for (`provisio simulate --rate-limit`), as the
+    // client config below mirrors it; none by default.
+    const simulator = await TencentSimulator.start({ host: options.host, port: options.port, flowControl: options.rateLimit ?? false });
     const product = simulator.products[0] as { productId: string; productSecret: string };
     const key = simulator.keys[0] as { secretId: string; secretKey: string };
     return {

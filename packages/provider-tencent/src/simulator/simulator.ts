@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { BaseSimulator, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core';
+import { BaseSimulator, SlidingWindowCounter, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core';
 import { sealPayload } from '../payload-cipher.js';
 import { deviceSignature, legacyRegisterSignature } from '../signing/device-signature.js';
 import { parseTc3Authorization, tc3Signature, utcDate } from '../signing/tc3.js';
@@ -23,6 +23,11 @@ export interface TencentSimulatorOptions {
   clockSkewSeconds?: number;
   /** Devices per product before LimitExceeded.DeviceExceedLimit. */
   maxDevices?: number;
+  /**
+   * Cloud API request frequency per SecretId (Tencent's default is 20 per second per API);
+   * over it the answer is `RequestLimitExceeded`. Default: none.
+   */
+  flowControl?: { limit: number; intervalMs: number } | false;
 }
 
 interface SimDevice {
@@ -44,6 +49,8 @@ export interface TencentSimulatorStats {
   cloudApiRequests: number;
   registrations: number;
   signatureFailures: number;
+  /** Cloud API requests answered RequestLimitExceeded. */
+  throttled: number;
 }
 
 const SKEW_LIMIT_SECONDS = 300;
@@ -79,7 +86,8 @@ function hostCandidates(host: string | undefined): string[] {
 export class TencentSimulator extends BaseSimulator {
   readonly products: TencentSimulatorProduct[];
   readonly keys: Array<{ secretId: string; secretKey: string }>;
-  readonly stats: TencentSimulatorStats = { gatewayRequests: 0, cloudApiRequests: 0, registrations: 0, signatureFailures: 0 };
+  private readonly flow: SlidingWindowCounter | undefined;
+  readonly stats: TencentSimulatorStats = { gatewayRequests: 0, cloudApiRequests: 0, registrations: 0, signatureFailures: 0, throttled: 0 };
   private readonly devices = new Map<string, SimDevice>();
   private skewMs: number;
 
@@ -97,6 +105,7 @@ export class TencentSimulator extends BaseSimulator {
     ];
     this.keys = options.keys ?? [{ secretId: `AKIDsim${randomBytes(8).toString('hex')}`, secretKey: randomBytes(16).toString('hex') }];
     this.skewMs = (options.clockSkewSeconds ?? 0) * 1000;
+    this.flow = options.flowControl ? new SlidingWindowCounter(options.flowControl.limit, options.flowControl.intervalMs) : undefined;
   }
 
   static async start(options: TencentSimulatorOptions = {}): Promise<TencentSimulator> {
@@ -310,6 +319,10 @@ export class TencentSimulator extends BaseSimulator {
     if (!valid) {
       this.stats.signatureFailures++;
       return apiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
+    }
+    if (this.flow && !this.flow.allow(key.secretId)) {
+      this.stats.throttled++;
+      return apiError('RequestLimitExceeded', 'The request frequency exceeds the limit.');
     }
     if (req.headers['x-tc-version'] !== '2019-04-23') return apiError('InvalidParameterValue', 'X-TC-Version must be 2019-04-23.');
     let params: Record<string, unknown>;
