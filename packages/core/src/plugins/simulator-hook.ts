@@ -56,3 +56,12 @@ export interface SimulatorStartOptions {
 export interface SimulatorHook {
   start(options?: SimulatorStartOptions): Promise<RunningSimulator>;
 }
+
+/**
+ * The retry policy a simulator hook writes into `instanceConfig()`: generous backoff, since other
+ * instances of the same app (the conformance suite runs several) share the simulator's flow
+ * control; `overrides.maxAttempts` as the suite asks.
+ */
+export function simulatorClientRetry(overrides: ConfigOverrides = {}): { maxAttempts: number; baseDelayMs: number; maxDelayMs: number } {
+  return { maxAttempts: overrides.maxAttempts ?? 5, baseDelayMs: 200, maxDelayMs: 2000 };
+}
