@@ -1,4 +1,4 @@
-import { loadOrCreatePki, type ConfigOverrides, type PkiFiles, type RunningSimulator, type SimulatorHook, type TlsOptions } from '@provisio/core';
+import { loadOrCreatePki, simulatorClientRetry, type ConfigOverrides, type PkiFiles, type RunningSimulator, type SimulatorHook, type TlsOptions } from '@provisio/core';
 import type { HuaweiConfig } from '../config.js';
 import { join } from 'node:path';
 import { HuaweiSimulator } from './simulator.js';
@@ -42,8 +42,7 @@ export const huaweiSimulatorHook: SimulatorHook = {
           secret: overrides.invalidCredentials ? `wrong-${app.secret}` : app.secret,
           rateLimit: rate,
           ...(tls ? { tls } : {}),
-          // Generous backoff: other instances of the same app share the simulator's flow control.
-          retry: { maxAttempts: overrides.maxAttempts ?? 5, baseDelayMs: 200, maxDelayMs: 2000 },
+          retry: simulatorClientRetry(overrides),
         };
         if (overrides.timeoutMs !== undefined) config.timeoutMs = overrides.timeoutMs;
         return config as unknown as Record<string, unknown>;
