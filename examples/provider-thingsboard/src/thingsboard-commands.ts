@@ -52,7 +52,6 @@ export const getDevice = defineCommand<{ id: string }, { name: string }>({
   name: 'GET /api/device/{id}',
   idempotent: true,
   serialize: (input) => ({ method: 'GET', path: devicePath(input.id) }),
-  deserialize: (response) => response.data as { name: string },
 });
 
 /** The server-scope attributes `active` and `lastConnectTime`. */
@@ -74,20 +73,17 @@ export const getCredentials = defineCommand<{ id: string }, Record<string, unkno
   name: 'GET /api/device/{id}/credentials',
   idempotent: true,
   serialize: (input) => ({ method: 'GET', path: `${devicePath(input.id)}/credentials` }),
-  deserialize: (response) => response.data as Record<string, unknown>,
 });
 
 /** Sets the device's access token; sending the same token twice leaves the same state. */
-export const saveAccessToken = defineCommand<{ current: Record<string, unknown>; accessToken: string }, void>({
+export const saveAccessToken = defineCommand<{ current: Record<string, unknown>; accessToken: string }, unknown>({
   name: 'POST /api/device/credentials',
   idempotent: true,
   serialize: (input) => ({ method: 'POST', path: '/api/device/credentials', json: { ...input.current, credentialsType: 'ACCESS_TOKEN', credentialsId: input.accessToken } }),
-  deserialize: () => undefined,
 });
 
-export const deleteDevice = defineCommand<{ id: string }, void>({
+export const deleteDevice = defineCommand<{ id: string }, unknown>({
   name: 'DELETE /api/device/{id}',
   idempotent: true,
   serialize: (input) => ({ method: 'DELETE', path: devicePath(input.id) }),
-  deserialize: () => undefined,
 });

@@ -169,10 +169,9 @@ export const refreshDeviceKey = defineCommand<
 });
 
 /** Delete (204). A repeat after a lost answer that finds nothing means the first one deleted it. */
-export const deleteDevice = defineCommand<{ appId: string; deviceId: string; cascade: boolean }, void>({
+export const deleteDevice = defineCommand<{ appId: string; deviceId: string; cascade: boolean }, unknown>({
   name: 'DELETE device',
   idempotent: true,
   doneOnRepeatIf: ['NOT_FOUND'],
   serialize: (input) => ({ method: 'DELETE', path: devicePath(PATHS.devices, input.deviceId), query: { appId: input.appId, cascade: input.cascade } }),
-  deserialize: () => undefined,
 });

@@ -8,6 +8,8 @@ const RATE = { limit: 50, intervalMs: 1000 };
 
 /** Starts a Huawei simulator and says how to configure an instance and drive its devices. */
 export const huaweiSimulatorHook: SimulatorHook = {
+  // OceanConnect's northbound API is HTTPS with mutual TLS only.
+  servesTls: true,
   async start(options = {}): Promise<RunningSimulator> {
     const rate = options.rateLimit === undefined ? RATE : options.rateLimit;
     // TLS mode, as the real platform (HTTPS only): the CA, server and client certificates on disk.
