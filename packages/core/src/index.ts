@@ -23,6 +23,7 @@ export * from './kit/server-clock.js';
 export * from './kit/error-table.js';
 export * from './kit/command.js';
 export * from './kit/package-info.js';
+export * from './kit/provider-plugin.js';
 export * from './plugins/plugin.js';
 export * from './plugins/plugin-loader.js';
 export * from './plugins/provisioner.js';
