@@ -16,17 +16,15 @@ export function registerConformanceCommand(program: Command): { exitCode: number
       const o = cmd.optsWithGlobals<GlobalOptions & { live?: boolean; reportDir: string; reporter: string }>();
       // Loaded on demand: mocha and the suite are only needed by this command.
       const { runConformanceCli } = await import('@provisio/testkit/runner');
-      const { resolveEnvReferences, ProvisioningError } = await import('@provisio/core');
+      const { resolveEnvReferences, invalidInput } = await import('@provisio/core');
       let liveConfig: Record<string, unknown> | undefined;
       if (o.live) {
         const text = process.env.PROVISIO_CONFORMANCE_CONFIG;
         if (!text) {
-          throw new ProvisioningError({
-            code: 'INVALID_INPUT',
+          throw invalidInput({
             message: '--live needs PROVISIO_CONFORMANCE_CONFIG: the instance config as JSON, secrets as ${ENV_VAR} references',
             field: 'PROVISIO_CONFORMANCE_CONFIG',
             rule: 'env',
-            retryable: false,
           });
         }
         liveConfig = resolveEnvReferences(JSON.parse(text)) as Record<string, unknown>;

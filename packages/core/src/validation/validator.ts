@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject, Options, ValidateFunction } from 'ajv';
-import { ProvisioningError } from '../errors/provisioning-error.js';
+import { invalidInput } from '../errors/invalid-input.js';
+import type { ProvisioningError } from '../errors/provisioning-error.js';
 
 /** A JSON Schema (2020-12) document. */
 export type JsonSchema = Record<string, unknown>;
@@ -80,12 +81,10 @@ export function assertSchemaDocument(schema: JsonSchema, subject = 'schema'): vo
   const checker = newAjv(AJV_OPTIONS);
   if (!checker.validateSchema(schema)) {
     const first = (checker.errors ?? [])[0];
-    throw new ProvisioningError({
-      code: 'INVALID_INPUT',
+    throw invalidInput({
       message: `${subject} is not a valid JSON Schema 2020-12 document: ${first?.instancePath || '(root)'} ${first?.message ?? ''}`.trim(),
       field: subject,
       rule: 'schema',
-      retryable: false,
     });
   }
 }
@@ -100,15 +99,7 @@ function validationError(error: ErrorObject | undefined, context: ValidationCont
   const rule = error?.keyword ?? 'unknown';
   const where = [context.subject, field].filter(Boolean).join('.') || '(root)';
   const reason = error ? describe(error) : 'is invalid';
-  return new ProvisioningError({
-    code: 'INVALID_INPUT',
-    message: `Invalid ${where}: ${reason} (rule: ${rule})`,
-    provider: context.provider,
-    operation: context.operation,
-    field: where,
-    rule,
-    retryable: false,
-  });
+  return invalidInput({ message: `Invalid ${where}: ${reason} (rule: ${rule})`, provider: context.provider, operation: context.operation, field: where, rule });
 }
 
 /** Turns ajv's JSON pointer (+ the missing/extra property) into a dotted field name. */
