@@ -38,5 +38,5 @@ export * from './simulator/pki.js';
 
 // Validators generated at build time for the schemas above (see scripts/precompile-schemas.mjs).
 import { loadPrecompiledValidators } from './validation/validator.js';
-await loadPrecompiledValidators(new URL('./precompiled-validators.js', import.meta.url));
+loadPrecompiledValidators(new URL('./precompiled-validators.cjs', import.meta.url));
 export * from './simulator/base-simulator.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type * as Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { invalidInput } from '../errors/invalid-input.js';
@@ -41,14 +42,19 @@ export function registerPrecompiledValidators(validators: Record<string, unknown
   for (const [key, fn] of Object.entries(validators)) if (typeof fn === 'function') precompiled.set(key, fn as ValidateFunction);
 }
 
-/** Loads a package's generated validators if the build produced them (otherwise ajv compiles on demand). */
-export async function loadPrecompiledValidators(url: URL): Promise<void> {
+/**
+ * Loads a package's generated validators (a CommonJS file, so a package entry loads them without
+ * top-level await and stays loadable with `require()`); when the build produced none, ajv compiles
+ * each schema on first use.
+ */
+export function loadPrecompiledValidators(url: URL): void {
+  let validators: Record<string, unknown>;
   try {
-    const module = (await import(url.href)) as { default?: Record<string, unknown> };
-    if (module.default) registerPrecompiledValidators(module.default);
+    validators = createRequire(url)(fileURLToPath(url)) as Record<string, unknown>;
   } catch {
-    /* not generated: every schema is compiled when first used */
+    return; // not generated
   }
+  registerPrecompiledValidators(validators);
 }
 
 function compile(schema: JsonSchema): ValidateFunction {
