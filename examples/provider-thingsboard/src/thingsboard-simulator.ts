@@ -31,10 +31,6 @@ export class ThingsboardSimulator extends BaseSimulator {
     super({});
   }
 
-  async start(): Promise<string> {
-    return this.server.start();
-  }
-
   protected vendorFault(fault: Extract<SimFault, { kind: 'vendor' }>): SimReply {
     return tbError(fault.status ?? 400, Number(fault.code), fault.message ?? 'injected');
   }

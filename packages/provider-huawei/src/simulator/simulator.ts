@@ -112,7 +112,7 @@ export class HuaweiSimulator extends BaseSimulator {
 
   static async start(options: HuaweiSimulatorOptions = {}): Promise<HuaweiSimulator> {
     const simulator = new HuaweiSimulator(options);
-    await simulator.server.start();
+    await simulator.start();
     return simulator;
   }
 

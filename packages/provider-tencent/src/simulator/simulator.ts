@@ -108,7 +108,7 @@ export class TencentSimulator extends BaseSimulator {
 
   static async start(options: TencentSimulatorOptions = {}): Promise<TencentSimulator> {
     const simulator = new TencentSimulator(options);
-    await simulator.server.start();
+    await simulator.start();
     return simulator;
   }
 
