@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { Command, CommanderError, type ParseOptionsResult } from 'commander';
 import { registerBulkCommand } from './commands/bulk.js';
-import { CLI_PACKAGE } from './context.js';
 import { registerConformanceCommand } from './commands/conformance.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerOperationCommands } from './commands/operations.js';
@@ -10,6 +9,10 @@ import { registerSimulateCommand } from './commands/simulate.js';
 import { consoleOutput, printError } from './output/format.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './output/exit-codes.js';
 import { flushStdout, guardStdout, stdoutFailed } from './output/stdout.js';
+import { readPackageInfo } from '@provisio/core';
+
+/** The CLI's version, as its package.json states it. */
+const CLI_VERSION = readPackageInfo(new URL('../../package.json', import.meta.url)).version;
 
 /**
  * Commander checks required options before unknown ones, so a typo (`--nodeid`) was reported as a
@@ -35,7 +38,7 @@ class ProvisioCommand extends Command {
 export function buildProgram(): { program: Command; exitCodes: Array<{ exitCode: number }> } {
   const program = new ProvisioCommand('provisio')
     .description('Provision IoT devices on any cloud through one interface')
-    .version(CLI_PACKAGE.version)
+    .version(CLI_VERSION)
     .option('-c, --config <path>', 'configuration file (default: provisio.config.json)')
     .option('--json', 'machine-readable output')
     .showHelpAfterError()

@@ -1,4 +1,4 @@
-import { BearerTokenAuth, sendCommand, TokenManager, type AccessToken, type HttpClient, type TokenSource } from '@provisio/core';
+import { BearerTokenAuth, sendCommand, TokenManager, type AccessToken, type HttpClient, type TokenManagerOptions, type TokenSource } from '@provisio/core';
 import { login, refreshToken } from './commands.js';
 import { REFRESH_REFUSED, TOKEN_REJECTED } from './errors.js';
 
@@ -30,9 +30,9 @@ export class HuaweiTokenSource implements TokenSource {
 }
 
 /** Every call carries `app_key` and `Authorization: Bearer`; a 1010005 renews the token once. */
-export function huaweiAuth(http: HttpClient, app: { appId: string; secret: string }, refreshAheadMs: number): BearerTokenAuth {
+export function huaweiAuth(http: HttpClient, app: { appId: string; secret: string }, tokenOptions: TokenManagerOptions): BearerTokenAuth {
   return new BearerTokenAuth({
-    tokens: new TokenManager(new HuaweiTokenSource(http, app), { refreshAheadMs }),
+    tokens: new TokenManager(new HuaweiTokenSource(http, app), tokenOptions),
     headers: { app_key: app.appId },
     isTokenRejected: (error) => error.vendorCode === TOKEN_REJECTED,
   });

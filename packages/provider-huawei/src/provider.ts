@@ -77,7 +77,7 @@ export class HuaweiProvider extends BaseProvider {
       redactor: this.redactor,
       logger: context.logger,
     });
-    const auth = huaweiAuth(this.http, context.config, (context.config.refreshAheadSeconds ?? 300) * 1000);
+    const auth = huaweiAuth(this.http, context.config, { refreshAheadMs: (context.config.refreshAheadSeconds ?? 300) * 1000 });
     this.tokens = auth.tokens;
     this.http.setAuth(auth);
   }

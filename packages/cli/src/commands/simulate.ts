@@ -2,7 +2,8 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { invalidInput, loadPlugin, type ProvisioningPlugin, type RunningSimulator, type SimulatorStartOptions } from '@provisio/core';
-import { CLI_ROOT, installedPlugins, outputFor, type GlobalOptions } from '../context.js';
+import { CLI_ROOT, outputFor, type GlobalOptions } from '../context.js';
+import { installedPlugins } from '../installed-plugins.js';
 import { table } from '../output/format.js';
 
 export interface StartedSimulator {

@@ -1,6 +1,6 @@
 import type { Redactor } from '../errors/redactor.js';
 import type { RetryOptions } from '../http/backoff.js';
-import { HttpClient, type AuthStep, type HttpLogEvent, type ResponseInterpreter } from '../http/http-client.js';
+import { HttpClient, type HttpClientOptions } from '../http/http-client.js';
 import type { RateLimitOptions } from '../http/rate-limiter.js';
 import type { TlsOptions } from '../http/tls.js';
 import type { JsonSchema } from '../validation/validator.js';
@@ -25,38 +25,32 @@ export const clientConfigProperties: Readonly<Record<keyof ClientConfig, JsonSch
   timeoutMs: { type: 'integer', minimum: 1 },
 };
 
-export interface CreateHttpClientOptions {
-  /** The provider id errors and logs carry. */
-  provider: string;
-  baseURL: string;
+/**
+ * The HTTP client's own options, with the transport settings taken from the instance's config
+ * instead (every other HttpClient option passes through unchanged).
+ */
+export interface CreateHttpClientOptions extends Omit<HttpClientOptions, 'tls' | 'retry' | 'rateLimit' | 'timeoutMs'> {
   /** The instance's validated config (its tls/retry/rateLimit/timeoutMs fragments are read). */
   config: ClientConfig;
   /** The vendor's documented flow control, applied when the config sets none. Default: none. */
   defaultRateLimit?: RateLimitOptions | false;
-  interpret: ResponseInterpreter;
   /** The instance's redactor (knows its secrets); the client adds the TLS passphrase. */
   redactor: Redactor;
-  logger?: (event: HttpLogEvent) => void;
-  /** The login or signing step; a login step that needs this client can be set later with setAuth. */
-  auth?: AuthStep;
-  /** Content-Type for JSON bodies when the vendor spells it its own way. */
-  jsonContentType?: string;
 }
 
 /** The one place a provider's HTTP client is built from its config. */
 export function createHttpClient(options: CreateHttpClientOptions): HttpClient {
-  const { config } = options;
+  const { config, defaultRateLimit, ...client } = options;
   return new HttpClient({
-    provider: options.provider,
-    baseURL: options.baseURL,
+    ...client,
     tls: config.tls,
     retry: config.retry,
     timeoutMs: config.timeoutMs,
-    rateLimit: config.rateLimit === undefined ? (options.defaultRateLimit ?? false) : config.rateLimit,
-    interpret: options.interpret,
-    redactor: options.redactor,
-    logger: options.logger,
-    auth: options.auth,
-    jsonContentType: options.jsonContentType,
+    rateLimit: effectiveRateLimit(config, defaultRateLimit),
   });
+}
+
+/** The rate limit a client built by {@link createHttpClient} applies. */
+export function effectiveRateLimit(config: ClientConfig, defaultRateLimit?: RateLimitOptions | false): RateLimitOptions | false {
+  return config.rateLimit === undefined ? (defaultRateLimit ?? false) : config.rateLimit;
 }
