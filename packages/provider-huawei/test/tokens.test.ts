@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Provisioner, Redactor, TokenManager } from '@provisio/core';
+import { Provisioner, TokenManager } from '@provisio/core';
 import huaweiPlugin, { HuaweiTokenSource, type HuaweiProvider } from '../src/index.js';
 import { failure, rig, type Rig } from './helpers.js';
 
@@ -21,7 +21,7 @@ describe('huawei: tokens', function () {
     let offsetMs = 0;
     const now = () => Date.now() + offsetMs;
     r = await rig({ now, tokenTtlSeconds: 3600 });
-    const manager = new TokenManager(new HuaweiTokenSource(r.provider.http, r.config, new Redactor()), { refreshAheadMs: 300_000, now });
+    const manager = new TokenManager(new HuaweiTokenSource(r.provider.http, r.config), { refreshAheadMs: 300_000, now });
     await manager.get();
     return { manager, advance: (ms: number) => (offsetMs += ms) };
   };

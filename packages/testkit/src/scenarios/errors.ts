@@ -7,6 +7,10 @@ import type { SuiteContext } from '../context.js';
 const FAULTS: Array<[string, SimFault, ErrorCode, boolean]> = [
   ['an HTTP 503', { kind: 'status', status: 503, times: 10 }, 'UNAVAILABLE', true],
   ['an HTTP 429 throttle', { kind: 'status', status: 429, times: 10 }, 'RATE_LIMITED', true],
+  // A proxy's bare answers carry no vendor code: every provider maps them by the same status family.
+  ['an HTTP 403 without a vendor code', { kind: 'status', status: 403, times: 10 }, 'ACCESS_DENIED', false],
+  ['an HTTP 404 without a vendor code', { kind: 'status', status: 404, times: 10 }, 'NOT_FOUND', false],
+  ['an HTTP 504 from a gateway', { kind: 'status', status: 504, times: 10 }, 'TIMEOUT', true],
   ['a dropped connection', { kind: 'drop', times: 10 }, 'UNAVAILABLE', true],
   ['a malformed body', { kind: 'malformed', times: 10 }, 'INTERNAL', false],
 ];
