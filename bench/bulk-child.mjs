@@ -13,6 +13,8 @@ const started = performance.now();
 let devices = 0;
 
 if (mode === 'provisio') {
+  // rateLimit: false: this measures provisio's own bulk overhead against a raw loop on an unthrottled
+  // simulator; a client limit would measure the limit instead (flow control: bench/flow-control.mjs).
   const provisioner = await Provisioner.create({ instances: { h: { plugin: huawei, config: { baseUrl, appId, secret, rateLimit: false } } } });
   const summary = await runBulk({ provider: provisioner.get('h'), input, output, concurrency, strict: false });
   devices = summary.registered;

@@ -33,6 +33,8 @@ function runChild(args) {
 }
 
 async function startHuawei() {
+  // Flow control and client limit off, in the simulator and the client alike: these figures compare
+  // per-call overhead with hand-written clients; with limits on, both would measure the limit.
   const simulator = await HuaweiSimulator.start({ flowControl: false });
   const app = simulator.apps[0];
   return { simulator, app, config: { baseUrl: simulator.url, appId: app.appId, secret: app.secret, rateLimit: false } };

@@ -7,9 +7,6 @@ import { consoleOutput, type Output } from './output/format.js';
 /** The CLI's own package directory: built-in providers resolve from here when the project lacks them. */
 export const CLI_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The built-in providers, loaded by package name like any other plugin. */
-export const BUILTIN_PLUGINS = ['@provisio/provider-huawei', '@provisio/provider-tencent'] as const;
-
 export interface GlobalOptions {
   config?: string;
   json?: boolean;

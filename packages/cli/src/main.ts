@@ -10,6 +10,10 @@ import { registerSimulateCommand } from './commands/simulate.js';
 import { consoleOutput, printError } from './output/format.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './output/exit-codes.js';
 import { flushStdout, guardStdout, stdoutFailed } from './output/stdout.js';
+import { readPackageInfo } from '@provisio/core';
+
+/** The CLI's version, as its package.json states it. */
+const CLI_VERSION = readPackageInfo(new URL('../../package.json', import.meta.url)).version;
 
 /**
  * Commander checks required options before unknown ones, so a typo (`--nodeid`) was reported as a
@@ -35,7 +39,7 @@ class ProvisioCommand extends Command {
 export function buildProgram(): { program: Command; exitCodes: Array<{ exitCode: number }> } {
   const program = new ProvisioCommand('provisio')
     .description('Provision IoT devices on any cloud through one interface')
-    .version('0.1.0')
+    .version(CLI_VERSION)
     .option('-c, --config <path>', 'configuration file (default: provisio.config.json)')
     .option('--json', 'machine-readable output')
     .showHelpAfterError()

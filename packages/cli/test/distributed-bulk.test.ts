@@ -156,6 +156,7 @@ if (!redisServerInstalled()) {
       for (;;) {
         const queued = ((await simControl(info, dir, 'huawei', 'POST', '/__sim/faults', [])).json as { queued: number }).queued;
         if (queued === 0) break;
+        if (first.child.exitCode !== null) throw new Error(`the worker exited: ${(await first.done).stderr}`);
         await new Promise((r) => setTimeout(r, 10));
       }
       first.child.kill('SIGKILL');

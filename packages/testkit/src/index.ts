@@ -7,3 +7,4 @@ export * from './assertions.js';
 export * from './fixtures.js';
 export * from './coordination-suite.js';
 export { PARALLEL_REGISTRATIONS } from './scenarios/concurrency.js';
+export * from './device-tracker.js';

@@ -3,6 +3,7 @@ import type { BulkProgress, BulkIssue, BulkSummary } from './bulk-run.js';
 import { openRun } from './open-run.js';
 import { readDevices } from './input-reader.js';
 import type { CredentialLine } from './journal.js';
+import { loadRedisPackage } from '../redis-package.js';
 import { RunLock } from './run-lock.js';
 
 /** A row as it travels through the queue (sealed by @provisio/redis). */
@@ -42,7 +43,7 @@ const BATCH = 500;
  */
 export async function runQueuedBulk(options: QueuedBulkOptions): Promise<BulkSummary> {
   // Loaded here, not at start-up: only a run with --queue pays for BullMQ and ioredis.
-  const redis = await import('@provisio/redis');
+  const redis = await loadRedisPackage();
   const sealer = redis.queueSealer();
   const journalPath = options.journal ?? `${options.output}.journal`;
   const lock = await RunLock.acquire(`${journalPath}.lock`, options.output);

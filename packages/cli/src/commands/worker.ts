@@ -5,6 +5,7 @@ import type { CredentialLine } from '../bulk/journal.js';
 import type { QueuedRow, RowOutcome } from '../bulk/queued-bulk.js';
 import { outputFor, withInstance, type GlobalOptions } from '../context.js';
 import { EXIT } from '../output/exit-codes.js';
+import { loadRedisPackage } from '../redis-package.js';
 
 interface WorkerCliOptions extends GlobalOptions {
   instance: string;
@@ -43,7 +44,7 @@ export function registerWorkerCommand(program: Command): { exitCode: number } {
       const output = outputFor(o);
       const concurrency = positive(o.concurrency, 'concurrency', 1024);
       const lockMs = positive(o.lockMs, 'lock-ms', 3_600_000);
-      const redis = await import('@provisio/redis');
+      const redis = await loadRedisPackage();
       const sealer = redis.queueSealer();
       await withInstance(
         o,
