@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { ProvisioningError } from '@provisio/core';
 
 /** The Redis password can come from the environment instead of the URL (a URL on a command line shows in `ps`). */
 export const REDIS_PASSWORD_ENV = 'PROVISIO_REDIS_PASSWORD';
+/** For `rediss://` to a server whose certificate a private CA signed: that CA's PEM file (verification stays on). */
+export const REDIS_CA_ENV = 'PROVISIO_REDIS_CA';
 
 /**
  * ioredis options for a `redis://` or `rediss://` URL (TLS, verified, for `rediss://`), with the
@@ -24,10 +28,21 @@ export function redisOptions(url: string, env: NodeJS.ProcessEnv = process.env):
     username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
     password: parsed.password ? decodeURIComponent(parsed.password) : env[REDIS_PASSWORD_ENV] || undefined,
     db: db ? Number(db) : 0,
-    tls: parsed.protocol === 'rediss:' ? { servername: parsed.hostname } : undefined,
+    tls: parsed.protocol === 'rediss:' ? tlsOptions(parsed.hostname, env) : undefined,
     connectTimeout: 5000,
     maxRetriesPerRequest: 2,
     lazyConnect: true,
+  };
+}
+
+/** TLS for `rediss://`: the certificate is verified (against PROVISIO_REDIS_CA when set), never skipped. */
+function tlsOptions(hostname: string, env: NodeJS.ProcessEnv): NonNullable<RedisOptions['tls']> {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  const caFile = env[REDIS_CA_ENV];
+  return {
+    // SNI takes host names only (RFC 6066); an IP is still checked against the certificate.
+    ...(isIP(host) ? {} : { servername: host }),
+    ...(caFile ? { ca: readFileSync(caFile) } : {}),
   };
 }
 
@@ -53,7 +68,7 @@ function invalidUrl(url: string): ProvisioningError {
 
 /** The typed error for a Redis that does not answer: it says what is unreachable and what depends on it. */
 export function redisUnavailable(url: string, purpose: string, cause: unknown): ProvisioningError {
-  const detail = cause instanceof Error ? cause.message : String(cause);
+  const detail = (cause instanceof Error ? cause.message : String(cause)).replace(/\.+$/, '');
   return new ProvisioningError({
     code: 'UNAVAILABLE',
     message: `Redis at ${describeRedis(url)} is unreachable (${purpose}): ${detail}. Start Redis or fix the URL; provisio does not fall back to per-process limits`,
@@ -84,7 +99,8 @@ export async function connectRedis(url: string, purpose: string, extra: RedisOpt
         retryable: false,
       });
     }
-    throw redisUnavailable(url, purpose, error);
+    // "Connection is closed" says less than the error that closed it (refused, TLS trust, …).
+    throw redisUnavailable(url, purpose, lastError ?? error);
   }
   return client;
 }

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { Provisioner, type Coordination, type ProvisioningError } from '@provisio/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadOrCreatePki, Provisioner, type Coordination, type ProvisioningError } from '@provisio/core';
 import { runCoordinationSuite } from '@provisio/testkit';
 import { RedisCoordination } from '../src/index.js';
 import { REDIS_INSTALL_HINT, RedisServerProcess, redisServerInstalled } from '../src/testing.js';
@@ -62,6 +65,28 @@ if (!redisServerInstalled()) {
       } finally {
         delete process.env.PROVISIO_REDIS_PASSWORD;
         await guarded.stop();
+      }
+    });
+
+    it('rediss:// is TLS with the certificate verified: trusted through PROVISIO_REDIS_CA, refused without it', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'provisio-redis-tls-'));
+      const { files } = await loadOrCreatePki(dir);
+      const secure = await RedisServerProcess.start({ tls: { certFile: files.serverCert, keyFile: files.serverKey, caFile: files.caCert } });
+      try {
+        expect(secure.url).to.match(/^rediss:\/\//);
+        const untrusted = (await RedisCoordination.connect({ url: secure.url }).catch((e: unknown) => e)) as ProvisioningError;
+        expect(untrusted.code).to.equal('UNAVAILABLE');
+        expect(untrusted.message).to.match(/certificate/i);
+        process.env.PROVISIO_REDIS_CA = files.caCert;
+        const c = await RedisCoordination.connect({ url: secure.url });
+        const store = c.tokenStore('tls-app');
+        await store.write({ value: 'over-tls', expiresAt: Date.now() + 60_000, obtainedAt: Date.now() });
+        expect((await store.read())?.value).to.equal('over-tls');
+        await c.close();
+      } finally {
+        delete process.env.PROVISIO_REDIS_CA;
+        await secure.stop();
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 

@@ -33,18 +33,24 @@ export class RedisServerProcess {
     readonly port: number,
     private readonly dir: string,
     private readonly password: string | undefined,
+    private readonly tls: boolean,
   ) {}
 
-  /** redis://127.0.0.1:PORT (with the password when one was set). */
+  /** redis://127.0.0.1:PORT, or rediss:// when TLS is on (with the password when one was set). */
   get url(): string {
-    return this.password ? `redis://:${encodeURIComponent(this.password)}@127.0.0.1:${this.port}` : `redis://127.0.0.1:${this.port}`;
+    const scheme = this.tls ? 'rediss' : 'redis';
+    return this.password ? `${scheme}://:${encodeURIComponent(this.password)}@127.0.0.1:${this.port}` : `${scheme}://127.0.0.1:${this.port}`;
   }
 
-  static async start(options: { password?: string } = {}): Promise<RedisServerProcess> {
+  /** `tls`: serve TLS only, with these PEM files (no client certificate asked). */
+  static async start(options: { password?: string; tls?: { certFile: string; keyFile: string; caFile: string } } = {}): Promise<RedisServerProcess> {
     const dir = mkdtempSync(join(tmpdir(), 'provisio-redis-'));
     for (let tries = 0; ; tries++) {
       const port = await freePort();
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
+      const listen = options.tls
+        ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', options.tls.certFile, '--tls-key-file', options.tls.keyFile, '--tls-ca-cert-file', options.tls.caFile, '--tls-auth-clients', 'no']
+        : ['--port', String(port)];
+      const args = [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
       if (options.password) args.push('--requirepass', options.password);
       const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       const ready = await new Promise<boolean>((resolve) => {
@@ -65,7 +71,7 @@ export class RedisServerProcess {
       if (ready) {
         child.stdout?.resume();
         child.stderr?.resume();
-        return new RedisServerProcess(child, port, dir, options.password);
+        return new RedisServerProcess(child, port, dir, options.password, Boolean(options.tls));
       }
       child.kill('SIGKILL');
       // Another program took the port between our probe and redis's bind: try another.
