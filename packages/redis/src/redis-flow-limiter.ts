@@ -57,6 +57,15 @@ export class RedisFlowLimiter implements FlowLimiter {
   /** Slots taken by this process (for figures). */
   granted = 0;
 
+  /** Never the connection (its password) nor the token. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `RedisFlowLimiter { key: '${this.key}', limit: ${this.options.limit} }`;
+  }
+
+  toJSON(): string {
+    return `RedisFlowLimiter { key: '${this.key}', limit: ${this.options.limit} }`;
+  }
+
   constructor(
     private readonly redis: Redis,
     private readonly key: string,

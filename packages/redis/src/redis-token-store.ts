@@ -10,6 +10,15 @@ import type { Sealer } from './sealing.js';
  * killed mid-login frees it when its lease runs out.
  */
 export class RedisTokenStore implements TokenStore {
+  /** Never the connection (its password) nor the token. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `RedisTokenStore { key: '${this.key}' }`;
+  }
+
+  toJSON(): string {
+    return `RedisTokenStore { key: '${this.key}' }`;
+  }
+
   constructor(
     private readonly redis: Redis,
     private readonly redlock: Redlock,

@@ -75,6 +75,15 @@ export class TokenManager {
     this.now = options.now ?? Date.now;
   }
 
+  /** Never the token, the refresh token or the source (it holds the login secret). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `TokenManager { logins: ${this.stats.logins}, refreshes: ${this.stats.refreshes}, shared: ${this.options.store ? 'yes' : 'no'} }`;
+  }
+
+  toJSON(): TokenStats {
+    return { ...this.stats };
+  }
+
   /** A token valid for at least the refresh-ahead window (or the freshest one obtainable). */
   async get(): Promise<string> {
     const token = this.current;
