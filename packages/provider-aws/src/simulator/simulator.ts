@@ -125,6 +125,8 @@ export class AwsSimulator extends BaseSimulator {
   readonly keys: SimAccessKey[];
   readonly policies: Set<string>;
   readonly stats = { signatureFailures: 0, throttled: 0, certificatesIssued: 0 };
+  /** Every authenticated API call in arrival order (tests check step order with it). */
+  readonly calls: Array<{ api: string; target: string }> = [];
   private readonly things = new Map<string, SimThing>();
   private readonly certificates = new Map<string, SimCert>();
   private readonly connections = new Map<string, SimConnection>();
@@ -261,6 +263,7 @@ export class AwsSimulator extends BaseSimulator {
     const matched = routeOf(req);
     if (!matched) return this.error('UnknownOperationException', `Unknown operation ${req.method} ${req.url.pathname}`, 404);
     const { route, param } = matched;
+    this.calls.push({ api: route.api, target: param || String(req.headers['x-amzn-principal'] ?? '') });
     if (this.windows.get(route.api)?.allow('account') === false) {
       this.stats.throttled++;
       return this.error('ThrottlingException', 'Rate exceeded');
