@@ -26,7 +26,17 @@ const NOT_AFTER = new Date('2049-12-31T23:59:59Z');
  * (so CSRs must carry RSA keys: node-forge reads no others).
  */
 export class SimCertificateAuthority {
+  private static sharedAuthority: Promise<SimCertificateAuthority> | undefined;
   private readonly keys = new KeyPool();
+
+  /**
+   * One CA (and key pool) per process, shared by the simulators it starts: making a CA key costs
+   * ~100 ms of CPU, and AWS's own CA is one for all accounts too.
+   */
+  static shared(): Promise<SimCertificateAuthority> {
+    SimCertificateAuthority.sharedAuthority ??= SimCertificateAuthority.create();
+    return SimCertificateAuthority.sharedAuthority;
+  }
 
   private constructor(
     private readonly forge: Forge,
@@ -59,7 +69,7 @@ export class SimCertificateAuthority {
     return { ...this.issue(this.forge.pki.publicKeyFromPem(publicKey)), privateKeyPem: privateKey };
   }
 
-  /** Stops refilling the key pool. */
+  /** Stops refilling the key pool (a CA made with `create`, not the shared one). */
   close(): void {
     this.keys.close();
   }

@@ -156,7 +156,7 @@ export class AwsSimulator extends BaseSimulator {
   }
 
   static async start(options: AwsSimulatorOptions = {}): Promise<AwsSimulator> {
-    const simulator = new AwsSimulator(options, await SimCertificateAuthority.create());
+    const simulator = new AwsSimulator(options, await SimCertificateAuthority.shared());
     await simulator.server.start();
     return simulator;
   }
@@ -189,11 +189,6 @@ export class AwsSimulator extends BaseSimulator {
   disconnect(thingName: string, reason = 'CLIENT_INITIATED_DISCONNECT'): void {
     const current = this.connections.get(thingName);
     if (current?.connected) this.connections.set(thingName, { connected: false, timestamp: this.now(), disconnectReason: reason });
-  }
-
-  override async stop(): Promise<void> {
-    this.ca.close();
-    await super.stop();
   }
 
   setClockSkew(seconds: number): void {
@@ -263,7 +258,7 @@ export class AwsSimulator extends BaseSimulator {
     const matched = routeOf(req);
     if (!matched) return this.error('UnknownOperationException', `Unknown operation ${req.method} ${req.url.pathname}`, 404);
     const { route, param } = matched;
-    this.calls.push({ api: route.api, target: param || String(req.headers['x-amzn-principal'] ?? '') });
+    this.calls.push({ api: route.api, target: [param, req.headers['x-amzn-principal']].filter(Boolean).join(' ') });
     if (this.windows.get(route.api)?.allow('account') === false) {
       this.stats.throttled++;
       return this.error('ThrottlingException', 'Rate exceeded');
