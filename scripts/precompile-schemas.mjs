@@ -1,9 +1,9 @@
 // Generates ajv standalone validators for the built-in schemas (every exported schema whose
 // $id starts with urn:provisio:), so programs never load or run ajv's compiler for them.
 // Runs after `tsc -b`; writes dist/src/precompiled-validators.js in each package.
-import { writeFileSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
@@ -12,11 +12,13 @@ const standaloneCode = require('ajv/dist/standalone/index.js').default;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const core = await import('@provisio/core');
-const packages = {
-  'packages/core': core,
-  'packages/provider-huawei': await import('@provisio/provider-huawei'),
-  'packages/provider-tencent': await import('@provisio/provider-tencent'),
-};
+const packages = { 'packages/core': core };
+// Every provider plugin of this repository (its package.json says `"provisio": {"plugin": true}`),
+// found as the CLI finds plugins: no provider is named here.
+for (const plugin of core.discoverPlugins(root)) {
+  const dir = relative(root, realpathSync(plugin.directory));
+  if (!dir.startsWith('..')) packages[dir] = await import(plugin.packageName);
+}
 
 function schemasOf(module) {
   const found = new Map();
@@ -32,6 +34,7 @@ function schemasOf(module) {
 
 for (const [dir, module] of Object.entries(packages)) {
   const schemas = schemasOf(module);
+  if (schemas.length === 0) continue; // a plugin whose schemas carry no urn:provisio: $id compiles them at load
   const ajv = new Ajv2020({ ...core.AJV_OPTIONS, code: { source: true, esm: true } });
   const exports = {};
   schemas.forEach((schema, index) => {

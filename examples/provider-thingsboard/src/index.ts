@@ -1,14 +1,18 @@
-import { INSTANCE_CONTEXT, PROVIDER_TOKEN, type InstanceContext, type ProvisioningPlugin } from '@provisio/core';
+import {
+  clientConfigProperties, INSTANCE_CONTEXT, PROVIDER_TOKEN, readPackageInfo, type InstanceContext, type ProvisioningPlugin,
+} from '@provisio/core';
 import { ThingsboardProvider, type ThingsboardConfig } from './thingsboard-provider.js';
 import { thingsboardSimulatorHook } from './thingsboard-simulator.js';
 
 export { ThingsboardProvider, type ThingsboardConfig } from './thingsboard-provider.js';
 export { ThingsboardSimulator, thingsboardSimulatorHook } from './thingsboard-simulator.js';
 
+const pkg = readPackageInfo(new URL('../../package.json', import.meta.url));
+
 /** The plugin manifest, found by `import('provisio-provider-thingsboard')`. */
 const plugin: ProvisioningPlugin = {
-  name: 'provisio-provider-thingsboard',
-  version: '0.1.0',
+  name: pkg.name,
+  version: pkg.version,
   providerId: 'thingsboard',
   coreApi: '^1.0.0',
   configSchema: {
@@ -19,8 +23,7 @@ const plugin: ProvisioningPlugin = {
       username: { type: 'string', minLength: 1 },
       password: { type: 'string', minLength: 1, writeOnly: true },
       deviceType: { type: 'string', minLength: 1 },
-      timeoutMs: { type: 'integer', minimum: 1 },
-      retry: { type: 'object' },
+      ...clientConfigProperties,
     },
     additionalProperties: false,
   },

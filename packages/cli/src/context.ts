@@ -1,14 +1,30 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Provisioner, type InstanceInfo, type ProvisioningProvider } from '@provisio/core';
+import { discoverPlugins, Provisioner, readPackageInfo, type InstanceInfo, type ProvisioningProvider } from '@provisio/core';
 import { loadConfig, resolveInstance, type LoadedConfig } from './config/load-config.js';
 import { consoleOutput, type Output } from './output/format.js';
 
 /** The CLI's own package directory: built-in providers resolve from here when the project lacks them. */
 export const CLI_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The built-in providers, loaded by package name like any other plugin. */
-export const BUILTIN_PLUGINS = ['@provisio/provider-huawei', '@provisio/provider-tencent'] as const;
+/** The CLI's own name and version, as its package.json states them. */
+export const CLI_PACKAGE = readPackageInfo(new URL('../../package.json', import.meta.url));
+
+/**
+ * The provider plugins the CLI ships with: those of its dependencies that declare themselves
+ * provisio plugins in their package.json. No provider is named in the CLI's code.
+ */
+export function builtinPlugins(): string[] {
+  const manifest = JSON.parse(readFileSync(join(CLI_ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const dependencies = new Set(Object.keys(manifest.dependencies ?? {}));
+  return discoverPlugins(CLI_ROOT).map((p) => p.packageName).filter((name) => dependencies.has(name));
+}
+
+/** The built-in plugins, then every plugin installed where the command runs (a third-party one too). */
+export function installedPlugins(): string[] {
+  return [...new Set([...builtinPlugins(), ...discoverPlugins(process.cwd()).map((p) => p.packageName)])];
+}
 
 export interface GlobalOptions {
   config?: string;

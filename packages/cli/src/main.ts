@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError, type ParseOptionsResult } from 'commander';
 import { registerBulkCommand } from './commands/bulk.js';
+import { CLI_PACKAGE } from './context.js';
 import { registerConformanceCommand } from './commands/conformance.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerOperationCommands } from './commands/operations.js';
@@ -34,7 +35,7 @@ class ProvisioCommand extends Command {
 export function buildProgram(): { program: Command; exitCodes: Array<{ exitCode: number }> } {
   const program = new ProvisioCommand('provisio')
     .description('Provision IoT devices on any cloud through one interface')
-    .version('0.1.0')
+    .version(CLI_PACKAGE.version)
     .option('-c, --config <path>', 'configuration file (default: provisio.config.json)')
     .option('--json', 'machine-readable output')
     .showHelpAfterError()

@@ -7,6 +7,7 @@ export * from './errors.js';
 export * from './paths.js';
 export * from './provider.js';
 export * from './auth.js';
+export * as huaweiCommands from './commands.js';
 export * from './simulator/simulator.js';
 export * from './simulator/hook.js';
 

@@ -1,12 +1,14 @@
-import { definePlugin, PROVIDER_TOKEN, type ProvisioningPlugin } from '@provisio/core';
+import { definePlugin, PROVIDER_TOKEN, readPackageInfo, type ProvisioningPlugin } from '@provisio/core';
 import { Lifecycle } from 'tsyringe';
 import { huaweiConfigSchema } from './config.js';
 import { HuaweiProvider } from './provider.js';
 import { huaweiSimulatorHook } from './simulator/hook.js';
 
+const pkg = readPackageInfo(new URL('../../package.json', import.meta.url));
+
 export const huaweiPlugin: ProvisioningPlugin = definePlugin({
-  name: '@provisio/provider-huawei',
-  version: '0.1.0',
+  name: pkg.name,
+  version: pkg.version,
   providerId: 'huawei',
   coreApi: '^1.0.0',
   configSchema: huaweiConfigSchema,

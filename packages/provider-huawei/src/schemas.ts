@@ -2,7 +2,9 @@ import type { JsonSchema } from '@provisio/core';
 
 /** Field limits from seeds 000 and 002. */
 const string256 = { type: 'string', minLength: 1, maxLength: 256 } as const;
-const psk = { type: 'string', pattern: '^[0-9A-Fa-f]{8,32}$' } as const;
+/** A DTLS PSK or device secret: 8-32 hexadecimal characters (seed 000). */
+export const PSK_PATTERN = '^[0-9A-Fa-f]{8,32}$';
+const psk = { type: 'string', pattern: PSK_PATTERN } as const;
 
 export const MODEL_FIELDS = ['manufacturerId', 'manufacturerName', 'deviceType', 'model', 'protocolType'] as const;
 

@@ -6,7 +6,7 @@ export * from './config.js';
 export * from './errors.js';
 export * from './payload-cipher.js';
 export * from './provider.js';
-export * from './signing/clock.js';
+export * as tencentCommands from './commands.js';
 export * from './signing/device-signature.js';
 export * from './signing/tc3.js';
 export * from './simulator/simulator.js';

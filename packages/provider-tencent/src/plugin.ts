@@ -1,12 +1,14 @@
-import { definePlugin, PROVIDER_TOKEN, type ProvisioningPlugin } from '@provisio/core';
+import { definePlugin, PROVIDER_TOKEN, readPackageInfo, type ProvisioningPlugin } from '@provisio/core';
 import { Lifecycle } from 'tsyringe';
 import { tencentConfigSchema } from './config.js';
 import { TencentProvider } from './provider.js';
 import { tencentSimulatorHook } from './simulator/hook.js';
 
+const pkg = readPackageInfo(new URL('../../package.json', import.meta.url));
+
 export const tencentPlugin: ProvisioningPlugin = definePlugin({
-  name: '@provisio/provider-tencent',
-  version: '0.1.0',
+  name: pkg.name,
+  version: pkg.version,
   providerId: 'tencent',
   coreApi: '^1.0.0',
   configSchema: tencentConfigSchema,

@@ -63,6 +63,15 @@ describe('tencent: vendor errors map to core codes, vendor code kept', function 
     r.simulator.injectFault({ kind: 'latency', ms: 400, path: 'DescribeDevice' });
     expect(await failure(quick.status({ deviceId: `${r.config.productId}/x` }))).to.include({ code: 'TIMEOUT', retryable: true });
   });
+
+  it('a bare HTTP status without a Cloud API envelope (a proxy in between) maps by the family every provider shares', async () => {
+    // Before the kit, Tencent read a bare 403 as AUTHENTICATION_FAILED and a 404 as INTERNAL, unlike Huawei.
+    const expected: Array<[number, string]> = [[403, 'ACCESS_DENIED'], [404, 'NOT_FOUND'], [504, 'TIMEOUT'], [401, 'AUTHENTICATION_FAILED']];
+    for (const [status, code] of expected) {
+      r.simulator.injectFault({ kind: 'status', status, path: 'DescribeDevice' });
+      expect(await failure(r.provider.status({ deviceId: `${r.config.productId}/x` })), String(status)).to.include({ code, httpStatus: status, vendorCode: undefined });
+    }
+  });
 });
 
 describe('tencent: clock skew', () => {

@@ -24,7 +24,8 @@ export interface Command<Input, Output> {
   /** Answers that, to a repeat after a lost answer, mean the earlier attempt did the job. */
   readonly doneOnRepeatIf?: readonly ErrorCode[];
   serialize(input: Input): CommandRequest;
-  deserialize(response: HttpResponse, input: Input, context: CommandContext): Output;
+  /** Default: the answer's parsed body as it is (reads whose caller needs it whole, deletes). */
+  deserialize?(response: HttpResponse, input: Input, context: CommandContext): Output;
 }
 
 /** Identity function that gives a command its types. */
@@ -49,7 +50,7 @@ export async function sendCommand<Input, Output>(
     doneOnRepeatIf: command.doneOnRepeatIf,
   });
   try {
-    return command.deserialize(response, input, { redactor: client.redactor });
+    return command.deserialize ? command.deserialize(response, input, { redactor: client.redactor }) : (response.data as Output);
   } catch (error) {
     if (!isProvisioningError(error)) throw error;
     throw (error as ProvisioningError).withContext({ provider: client.provider, operation, attempts: response.attempts, redactor: client.redactor });

@@ -55,6 +55,11 @@ export interface SimulatorStartOptions {
 /** What a plugin's optional `simulator` field offers. */
 export interface SimulatorHook {
   start(options?: SimulatorStartOptions): Promise<RunningSimulator>;
+  /**
+   * The simulator can serve HTTPS with `start({ tls })`, as its cloud does (HTTPS only): tools
+   * such as `provisio simulate` then hand it a certificate directory unless told not to.
+   */
+  servesTls?: boolean;
 }
 
 /**

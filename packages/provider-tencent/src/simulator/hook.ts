@@ -1,4 +1,4 @@
-import type { ConfigOverrides, Registration, RunningSimulator, SimulatorHook } from '@provisio/core';
+import { simulatorClientRetry, type ConfigOverrides, type Registration, type RunningSimulator, type SimulatorHook } from '@provisio/core';
 import type { TencentConfig } from '../config.js';
 import { TencentSimulator } from './simulator.js';
 
@@ -21,9 +21,8 @@ export const tencentSimulatorHook: SimulatorHook = {
           productSecret: `${wrong}${product.productSecret}`,
           gatewayUrl: simulator.url,
           cloudApi: { secretId: key.secretId, secretKey: `${wrong}${key.secretKey}`, endpoint: simulator.url },
-          // Generous backoff: other instances of the same app share the simulator's flow control.
           ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
-          retry: { maxAttempts: overrides.maxAttempts ?? 5, baseDelayMs: 200, maxDelayMs: 2000 },
+          retry: simulatorClientRetry(overrides),
         };
         if (overrides.allowDestructiveRekey) config.rekey = { recreateActivatedDevices: true };
         if (overrides.timeoutMs !== undefined) config.timeoutMs = overrides.timeoutMs;

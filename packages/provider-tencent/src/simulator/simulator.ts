@@ -46,8 +46,15 @@ export interface TencentSimulatorStats {
   signatureFailures: number;
 }
 
+// IoT Explorer as the vendor docs state it (stated here, never imported from the client).
+/** Both faces refuse a timestamp more than five minutes off. */
 const SKEW_LIMIT_SECONDS = 300;
 const DEVICE_NAME = /^[a-zA-Z0-9:_-]{1,48}$/;
+/** Dynamic registration on the device gateway. */
+const DYNAMIC_REGISTER_PATH = '/device/register';
+/** The Cloud API version and service of IoT Explorer. */
+const API_VERSION = '2019-04-23';
+const API_SERVICE = 'iotexplorer';
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -167,7 +174,7 @@ export class TencentSimulator extends BaseSimulator {
 
   protected async handle(req: SimRequest): Promise<SimReply> {
     const path = req.url.pathname;
-    if (req.method === 'POST' && path === '/device/register') return this.dynamicRegister(req);
+    if (req.method === 'POST' && path === DYNAMIC_REGISTER_PATH) return this.dynamicRegister(req);
     if (req.method === 'POST' && path === '/register/dev') return this.legacyRegister(req);
     if (req.headers['x-tc-action']) return this.cloudApi(req);
     return { status: 404, headers: { 'Content-Type': 'application/json' }, body: { error: 'not found' } };
@@ -223,7 +230,7 @@ export class TencentSimulator extends BaseSimulator {
     const nonce = Number(req.headers['x-tc-nonce']);
     const given = String(req.headers['x-tc-signature'] ?? '');
     const valid = hostCandidates(req.headers.host).some((host) =>
-      safeEqual(deviceSignature({ algorithm, host, path: '/device/register', timestamp, nonce, body: req.body, secret: product.productSecret }), given),
+      safeEqual(deviceSignature({ algorithm, host, path: DYNAMIC_REGISTER_PATH, timestamp, nonce, body: req.body, secret: product.productSecret }), given),
     );
     if (!valid) {
       this.stats.signatureFailures++;
@@ -286,7 +293,7 @@ export class TencentSimulator extends BaseSimulator {
     // as sent or lowercased, and a service named iotexplorer or after the host's first label
     // (the official SDK derives it from its endpoint setting).
     const hosts = hostCandidates(req.headers.host);
-    const services = new Set(['iotexplorer', ...hosts.map((h) => h.split('.')[0] ?? '')]);
+    const services = new Set([API_SERVICE, ...hosts.map((h) => h.split('.')[0] ?? '')]);
     const valid =
       services.has(auth.service) &&
       hosts.some((host) =>
@@ -311,7 +318,7 @@ export class TencentSimulator extends BaseSimulator {
       this.stats.signatureFailures++;
       return apiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
     }
-    if (req.headers['x-tc-version'] !== '2019-04-23') return apiError('InvalidParameterValue', 'X-TC-Version must be 2019-04-23.');
+    if (req.headers['x-tc-version'] !== API_VERSION) return apiError('InvalidParameterValue', `X-TC-Version must be ${API_VERSION}.`);
     let params: Record<string, unknown>;
     try {
       params = req.method === 'GET' ? Object.fromEntries(new URLSearchParams(query)) : (JSON.parse(req.text || '{}') as Record<string, unknown>);
