@@ -36,8 +36,9 @@ export interface AwsConfig {
 export const IOT_SIGNING_SERVICE = 'iot';
 export const DEFAULT_REGION = 'us-east-1';
 
+/** AWS IoT's control-plane endpoint for a region (the China regions live under amazonaws.com.cn). */
 export function defaultEndpoint(region: string): string {
-  return `https://iot.${region}.amazonaws.com`;
+  return `https://iot.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
 }
 
 /**

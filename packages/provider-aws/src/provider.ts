@@ -283,8 +283,9 @@ export class AwsProvider extends BaseProvider {
     const undone: string[] = [];
     const left: string[] = [];
     const certificate = progress.certificate;
-    // A certificate call whose answer was lost may have issued one we never saw: say so.
-    const unknownIssue = !certificate && !what.certificate && cause.retryable;
+    // A certificate call whose answer was lost may have issued one we never saw: say so (a
+    // throttle proves AWS did not act).
+    const unknownIssue = !certificate && !what.certificate && cause.retryable && cause.code !== 'RATE_LIMITED';
     if (certificate && what.certificate) {
       const { certificateId, certificateArn } = certificate;
       try {

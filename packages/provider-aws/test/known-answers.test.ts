@@ -76,3 +76,11 @@ describe('aws: SigV4 against AWS\'s published test suite', () => {
     });
   });
 });
+
+describe('aws: endpoints', () => {
+  it('AWS IoT\'s documented control-plane host names', async () => {
+    const { defaultEndpoint } = await import('../src/config.js');
+    expect(defaultEndpoint('eu-west-1')).to.equal('https://iot.eu-west-1.amazonaws.com');
+    expect(defaultEndpoint('cn-north-1')).to.equal('https://iot.cn-north-1.amazonaws.com.cn');
+  });
+});

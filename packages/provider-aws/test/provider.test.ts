@@ -48,8 +48,21 @@ describe('aws provider against the simulator', () => {
       expect(reg.credentials).to.have.keys(['kind', 'certificate']);
       if (reg.credentials.kind !== 'x509') throw new Error('x509 expected');
       expect(new X509Certificate(reg.credentials.certificate).checkPrivateKey(createPrivateKey(privateKey))).to.equal(true);
+      // A certificate without its key is valid x509 credentials for the contract too.
+      expect(await r.provider.decryptCredentials(reg.credentials)).to.deep.equal(reg.credentials);
       r.simulator.connect(nodeId, reg.credentials.certificate, privateKey);
       expect((await r.provider.status({ deviceId: nodeId })).connectivity).to.equal('online');
+    });
+
+    it('CSR mode by config: a rekey with the device\'s new CSR replaces the certificate', async () => {
+      const csrOnly = await r.with({ credentialMode: 'csr' });
+      const nodeId = node();
+      await csrOnly.register({ nodeId, vendor: { csr: (await deviceCsr(nodeId)).csr } });
+      const next = await deviceCsr(nodeId);
+      const rekeyed = await csrOnly.rekey({ deviceId: nodeId }, { vendor: { csr: next.csr } });
+      const certificate = (rekeyed.credentials as { certificate: string }).certificate;
+      r.simulator.connect(nodeId, certificate, next.privateKey);
+      expect(r.simulator.thing(nodeId)?.principals.size).to.equal(1);
     });
 
     it('CSR mode by config without a CSR: INVALID_INPUT naming vendor.csr, nothing sent', async () => {
