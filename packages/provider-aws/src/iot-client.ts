@@ -1,4 +1,4 @@
-import { createHttpClient, RateLimiter, sendCommand, type Command, type HttpClient, type HttpLogEvent, type Redactor } from '@provisio/core';
+import { createHttpClient, RateLimiter, sendCommand, type Command, type HttpClient, type HttpLogEvent, type Redactor, type RequestSigner } from '@provisio/core';
 import type { AwsApi } from './commands/apis.js';
 import { DEFAULT_API_TPS, DEFAULT_REGION, defaultEndpoint, IOT_SIGNING_SERVICE, type AwsConfig } from './config.js';
 import { interpretAwsResponse } from './errors.js';
@@ -20,7 +20,7 @@ function limiterFor(tps: number): RateLimiter {
  */
 export class AwsIotClient {
   readonly http: HttpClient;
-  readonly signer: ReturnType<typeof sigV4RequestSigner>;
+  readonly signer: RequestSigner;
   private readonly limiters = new Map<string, RateLimiter>();
 
   constructor(config: AwsConfig, redactor: Redactor, logger?: (event: HttpLogEvent) => void) {

@@ -18,6 +18,7 @@ import {
   type Registration,
   type RekeyRequest,
   type SealedCredentials,
+  type ServerClock,
 } from '@provisio/core';
 import {
   attachPolicy,
@@ -103,7 +104,7 @@ export class AwsProvider extends BaseProvider {
   }
 
   /** The SigV4 clock (server time as last learnt), for tests and diagnostics. */
-  get clock(): AwsIotClient['signer']['clock'] {
+  get clock(): ServerClock {
     return this.client.signer.clock;
   }
 
@@ -137,8 +138,10 @@ export class AwsProvider extends BaseProvider {
   }
 
   protected override async doStatus(ref: DeviceRef): Promise<DeviceStatus> {
-    const thing = await this.client.send(describeThing, { thingName: ref.deviceId }, 'status');
-    const connectivity = await this.client.send(getThingConnectivityData, { thingName: ref.deviceId }, 'status');
+    const [thing, connectivity] = await Promise.all([
+      this.client.send(describeThing, { thingName: ref.deviceId }, 'status'),
+      this.client.send(getThingConnectivityData, { thingName: ref.deviceId }, 'status'),
+    ]);
     return {
       deviceId: ref.deviceId,
       // AWS keeps no "activated" flag: a device has connected once AWS has a connection event for it.
@@ -238,7 +241,8 @@ export class AwsProvider extends BaseProvider {
       await this.client.send(attachThingPrincipal, { thingName: progress.thingName, principal }, operation);
       progress.completed.push('AttachThingPrincipal');
     } catch (error) {
-      throw await this.undo(operation, progress, 'AttachThingPrincipal', error, { thing: undoThing, certificate: true });
+      // The attach may have landed with its answer lost: detaching is harmless if it did not.
+      throw await this.undo(operation, progress, 'AttachThingPrincipal', error, { thing: undoThing, certificate: true, detach: true });
     }
     try {
       await this.client.send(attachPolicy, { policyName: this.config.policyName, target: principal }, operation);
@@ -288,13 +292,16 @@ export class AwsProvider extends BaseProvider {
     const unknownIssue = !certificate && !what.certificate && cause.retryable && cause.code !== 'RATE_LIMITED';
     if (certificate && what.certificate) {
       const { certificateId, certificateArn } = certificate;
+      let state = what.detach ? 'ACTIVE, maybe attached to the thing' : 'ACTIVE, attached to nothing';
       try {
         if (what.detach) await this.client.send(detachThingPrincipal, { thingName: progress.thingName, principal: certificateArn }, operation);
+        state = 'ACTIVE, attached to nothing';
         await this.client.send(updateCertificate, { certificateId, newStatus: 'INACTIVE' }, operation);
+        state = 'INACTIVE, attached to nothing';
         await this.client.send(deleteCertificate, { certificateId }, operation);
         undone.push(`certificate ${certificateId} deleted`);
       } catch {
-        left.push(`certificate ${certificateId}${what.detach ? ' (attached to the thing, maybe with the policy)' : ''}`);
+        left.push(`certificate ${certificateId} (${state})`);
       }
     }
     if (what.thing && left.length === 0) {
