@@ -45,6 +45,9 @@ import { awsDeviceRefSchema, awsRegisterSchema, awsRekeySchema } from './schemas
  */
 export const REGISTRATION_ATTRIBUTE = 'provisioRegistration';
 
+/** How long a delete waits for a detach to propagate, in request timeouts. */
+const DETACH_SETTLE_FACTOR = 3;
+
 export const AWS_CAPABILITIES: ProviderCapabilities = {
   operations: { register: true, lookup: true, status: true, rekey: true, decryptCredentials: true, unregister: true },
   credentialKinds: ['x509'],
@@ -209,7 +212,7 @@ export class AwsProvider extends BaseProvider {
       if (certificateId) await this.retire(thingName, principal, certificateId, 'unregister');
       else await this.client.send(detachThingPrincipal, { thingName, principal }, 'unregister');
     }
-    await this.client.send(deleteThing, { thingName }, 'unregister');
+    await this.afterDetach(() => this.client.send(deleteThing, { thingName }, 'unregister'), 'StillAttached');
   }
 
   override async close(): Promise<void> {
@@ -257,7 +260,29 @@ export class AwsProvider extends BaseProvider {
   private async retire(thingName: string, principal: string, certificateId: string, operation: Operation): Promise<void> {
     await this.client.send(updateCertificate, { certificateId, newStatus: 'INACTIVE' }, operation);
     await this.client.send(detachThingPrincipal, { thingName, principal }, operation);
-    await this.client.send(deleteCertificate, { certificateId }, operation);
+    await this.afterDetach(() => this.client.send(deleteCertificate, { certificateId }, operation), 'DeleteConflictException');
+  }
+
+  /**
+   * DetachThingPrincipal is asynchronous on AWS ("it might take several seconds for the detachment
+   * to propagate"): until it has, DeleteCertificate answers DeleteConflict and DeleteThing "still
+   * attached". Such an answer is waited out (backoff, bounded by 3 request timeouts); any other goes up.
+   */
+  private async afterDetach<T>(call: () => Promise<T>, conflict: 'DeleteConflictException' | 'StillAttached'): Promise<T> {
+    const deadline = Date.now() + DETACH_SETTLE_FACTOR * (this.config.timeoutMs ?? 10_000);
+    for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
+      try {
+        return await call();
+      } catch (error) {
+        const e = error as ProvisioningError;
+        const propagating =
+          conflict === 'DeleteConflictException'
+            ? e.vendorCode === 'DeleteConflictException' && /attached/i.test(e.vendorMessage ?? '') && !/polic/i.test(e.vendorMessage ?? '')
+            : e.vendorCode === 'InvalidRequestException' && /still attached/i.test(e.vendorMessage ?? '');
+        if (!isProvisioningError(error) || !propagating || Date.now() + pause > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
 
   /** Every principal attached to the thing (all pages). */
@@ -298,7 +323,7 @@ export class AwsProvider extends BaseProvider {
         state = 'ACTIVE, attached to nothing';
         await this.client.send(updateCertificate, { certificateId, newStatus: 'INACTIVE' }, operation);
         state = 'INACTIVE, attached to nothing';
-        await this.client.send(deleteCertificate, { certificateId }, operation);
+        await this.afterDetach(() => this.client.send(deleteCertificate, { certificateId }, operation), 'DeleteConflictException');
         undone.push(`certificate ${certificateId} deleted`);
       } catch {
         left.push(`certificate ${certificateId} (${state})`);
@@ -306,7 +331,7 @@ export class AwsProvider extends BaseProvider {
     }
     if (what.thing && left.length === 0) {
       try {
-        await this.client.send(deleteThing, { thingName: progress.thingName }, operation);
+        await this.afterDetach(() => this.client.send(deleteThing, { thingName: progress.thingName }, operation), 'StillAttached');
         undone.push(`thing ${progress.thingName} deleted`);
       } catch {
         left.push(`thing ${progress.thingName}`);

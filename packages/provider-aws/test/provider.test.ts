@@ -230,6 +230,28 @@ describe('aws provider against the simulator', () => {
     });
   });
 
+  describe('an asynchronous detach (AWS: "it might take several seconds ... to propagate")', () => {
+    let slow: Rig;
+    before(async () => {
+      slow = await rig({ detachPropagationMs: 400 });
+    });
+    after(async () => slow.close());
+
+    it('rekey and unregister wait for the detach instead of failing on DeleteConflict / "still attached"', async () => {
+      const nodeId = node();
+      await slow.provider.register({ nodeId });
+      const rekeyed = await slow.provider.rekey({ deviceId: nodeId }, {});
+      expect([...(slow.simulator.thing(nodeId)?.principals ?? [])]).to.deep.equal([rekeyed.raw?.certificateArn]);
+      await slow.provider.unregister({ deviceId: nodeId });
+      expect(slow.simulator.thing(nodeId)).to.equal(undefined);
+      const apis = slow.simulator.calls.map((c) => c.api);
+      // The simulator did refuse while the detach propagated: the waits were needed.
+      expect(apis.filter((a) => a === 'DeleteCertificate').length, 'DeleteCertificate repeated').to.be.greaterThan(2);
+      // DeleteCertificate waited until the detach had propagated, so DeleteThing found nothing attached.
+      expect(apis.filter((a) => a === 'DeleteThing')).to.have.length(1);
+    });
+  });
+
   describe('signing and errors', () => {
     it('a wrong secret: AUTHENTICATION_FAILED with AWS\'s type, sent once, secret nowhere in the error', async () => {
       const impostor = await r.with({ credentials: { accessKeyId: r.config.credentials.accessKeyId, secretAccessKey: 'wrong-secret-key-0123456789' } });

@@ -23,6 +23,12 @@ export interface AwsSimulatorOptions {
   clockSkewSeconds?: number;
   /** Certificates per account before LimitExceededException. */
   maxCertificates?: number;
+  /**
+   * How long a DetachThingPrincipal takes to take effect. AWS documents the call as asynchronous
+   * ("it might take several seconds for the detachment to propagate"): until then DeleteThing and
+   * DeleteCertificate still see the principal attached. Default 0 (immediate).
+   */
+  detachPropagationMs?: number;
 }
 
 type CertificateStatus = 'ACTIVE' | 'INACTIVE' | 'REVOKED' | 'PENDING_TRANSFER' | 'PENDING_ACTIVATION';
@@ -293,8 +299,13 @@ export class AwsSimulator extends BaseSimulator {
         return this.withThing(param, (t) => {
           const principal = String(req.headers['x-amzn-principal'] ?? '');
           if (!principal) return this.error('InvalidRequestException', 'principal is required');
-          t.principals.delete(principal);
-          this.certByArn(principal)?.things.delete(t.thingName);
+          const detach = () => {
+            t.principals.delete(principal);
+            this.certByArn(principal)?.things.delete(t.thingName);
+          };
+          const delay = this.options.detachPropagationMs ?? 0;
+          if (delay > 0) setTimeout(detach, delay).unref();
+          else detach();
           return this.ok();
         });
       case 'GetThingConnectivityData':
@@ -430,7 +441,7 @@ export class AwsSimulator extends BaseSimulator {
 
   private deleteCertificate(certificateId: string, force: boolean): SimReply {
     return this.withCert(certificateId, (cert) => {
-      if (cert.status === 'ACTIVE') return this.error('CertificateStateException', 'Certificate must be deactivated (not ACTIVE) before deletion.');
+      if (cert.status === 'ACTIVE') return this.error('CertificateStateException', `Certificate must be deactivated (not ACTIVE) before deletion. Id: ${cert.certificateId}`);
       if (cert.things.size > 0) return this.error('DeleteConflictException', `Things are attached to the certificate: ${[...cert.things].join(', ')}`);
       if (cert.policies.size > 0 && !force) return this.error('DeleteConflictException', 'Certificate policies must be detached before deletion.');
       this.certificates.delete(cert.certificateId);
