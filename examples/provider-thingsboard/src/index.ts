@@ -1,18 +1,13 @@
-import {
-  clientConfigProperties, INSTANCE_CONTEXT, PROVIDER_TOKEN, readPackageInfo, type InstanceContext, type ProvisioningPlugin,
-} from '@provisio/core';
+import { clientConfigProperties, providerPlugin } from '@provisio/core';
 import { ThingsboardProvider, type ThingsboardConfig } from './thingsboard-provider.js';
 import { thingsboardSimulatorHook } from './thingsboard-simulator.js';
 
 export { ThingsboardProvider, type ThingsboardConfig } from './thingsboard-provider.js';
 export { ThingsboardSimulator, thingsboardSimulatorHook } from './thingsboard-simulator.js';
 
-const pkg = readPackageInfo(new URL('../../package.json', import.meta.url));
-
 /** The plugin manifest, found by `import('provisio-provider-thingsboard')`. */
-const plugin: ProvisioningPlugin = {
-  name: pkg.name,
-  version: pkg.version,
+export default providerPlugin<ThingsboardConfig>({
+  packageJson: new URL('../../package.json', import.meta.url),
   providerId: 'thingsboard',
   coreApi: '^1.0.0',
   configSchema: {
@@ -27,12 +22,6 @@ const plugin: ProvisioningPlugin = {
     },
     additionalProperties: false,
   },
-  register(container) {
-    container.register(PROVIDER_TOKEN, {
-      useFactory: (c) => new ThingsboardProvider(c.resolve<InstanceContext<ThingsboardConfig>>(INSTANCE_CONTEXT)),
-    });
-  },
+  provider: ThingsboardProvider,
   simulator: thingsboardSimulatorHook,
-};
-
-export default plugin;
+});

@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import {
   BaseProvider, BearerTokenAuth, createHttpClient, invalidInput, sendCommand, TokenManager,

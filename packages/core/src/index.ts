@@ -23,6 +23,7 @@ export * from './kit/server-clock.js';
 export * from './kit/error-table.js';
 export * from './kit/command.js';
 export * from './kit/package-info.js';
+export * from './kit/provider-plugin.js';
 export * from './plugins/plugin.js';
 export * from './plugins/plugin-loader.js';
 export * from './plugins/provisioner.js';
@@ -37,5 +38,5 @@ export * from './simulator/pki.js';
 
 // Validators generated at build time for the schemas above (see scripts/precompile-schemas.mjs).
 import { loadPrecompiledValidators } from './validation/validator.js';
-await loadPrecompiledValidators(new URL('./precompiled-validators.js', import.meta.url));
+loadPrecompiledValidators(new URL('./precompiled-validators.cjs', import.meta.url));
 export * from './simulator/base-simulator.js';

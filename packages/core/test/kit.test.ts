@@ -3,12 +3,15 @@
 import { expect } from 'chai';
 import util from 'node:util';
 import {
+  BaseProvider,
   BearerTokenAuth,
   codeForHttpStatus,
   createHttpClient,
   defineCommand,
   ErrorTable,
   invalidInput,
+  Provisioner,
+  providerPlugin,
   readPackageInfo,
   Redactor,
   RequestSigner,
@@ -17,6 +20,8 @@ import {
   ServerClock,
   TokenManager,
   type HttpClient,
+  type InstanceContext,
+  type ProviderCapabilities,
 } from '../src/index.js';
 import { failure } from './helpers/failure.js';
 import { startServer, type TestServer } from './helpers/server.js';
@@ -270,5 +275,43 @@ describe('core kit: invalidInput and readPackageInfo', () => {
 
   it('readPackageInfo reads the name and version package.json states', () => {
     expect(readPackageInfo(new URL('../../package.json', import.meta.url))).to.deep.include({ name: '@provisio/core' });
+  });
+});
+
+describe('core kit: providerPlugin', () => {
+  class Labelled extends BaseProvider {
+    readonly id = 'labelled';
+    readonly capabilities: ProviderCapabilities = {
+      operations: { register: true, lookup: false, status: false, rekey: false, decryptCredentials: false, unregister: false },
+      credentialKinds: ['psk'],
+      sealedCredentials: false,
+      rekeyRequiresOffline: false,
+      connectivity: false,
+    };
+    constructor(readonly context: InstanceContext<{ label: string }>) {
+      super({ redactor: context.redactor });
+    }
+  }
+
+  it('reads name and version from package.json and builds one provider per instance, with that instance config', async () => {
+    const plugin = providerPlugin<{ label: string }>({
+      packageJson: new URL('../../package.json', import.meta.url),
+      providerId: 'labelled',
+      coreApi: '^1.0.0',
+      configSchema: { type: 'object', required: ['label'], properties: { label: { type: 'string' } } },
+      provider: Labelled,
+    });
+    expect(plugin).to.include({ name: '@provisio/core', providerId: 'labelled' });
+    expect(plugin.version).to.match(/^\d+\.\d+\.\d+/);
+    const provisioner = await Provisioner.create({ instances: { a: { plugin, config: { label: 'A' } }, b: { plugin, config: { label: 'B' } } } });
+    try {
+      const a = provisioner.get('a') as Labelled;
+      const b = provisioner.get('b') as Labelled;
+      expect(a).to.not.equal(b);
+      expect([a.context.config.label, b.context.config.label]).to.deep.equal(['A', 'B']);
+      expect(provisioner.get('a')).to.equal(a);
+    } finally {
+      await provisioner.close();
+    }
   });
 });

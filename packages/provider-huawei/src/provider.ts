@@ -1,9 +1,6 @@
-import 'reflect-metadata';
-import { inject, injectable } from 'tsyringe';
 import {
   BaseProvider,
   createHttpClient,
-  INSTANCE_CONTEXT,
   invalidInput,
   ProvisioningError,
   sendCommand,
@@ -56,7 +53,6 @@ export const HUAWEI_PASSWORD_MODE_CAPABILITIES: ProviderCapabilities = {
 const PAGE_SIZE = 250;
 
 /** Huawei OceanConnect northbound API, verification-code mode (seeds 000-003). */
-@injectable()
 export class HuaweiProvider extends BaseProvider {
   readonly id = 'huawei';
   readonly capabilities: ProviderCapabilities;
@@ -64,7 +60,7 @@ export class HuaweiProvider extends BaseProvider {
   readonly tokens: TokenManager;
   private readonly config: HuaweiConfig;
 
-  constructor(@inject(INSTANCE_CONTEXT) context: InstanceContext<HuaweiConfig>) {
+  constructor(context: InstanceContext<HuaweiConfig>) {
     super({
       redactor: context.redactor,
       schemas: { register: huaweiRegisterSchema, rekey: huaweiRekeySchema, deviceRef: huaweiDeviceRefSchema },

@@ -1,10 +1,7 @@
-import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { inject, injectable } from 'tsyringe';
 import {
   BaseProvider,
   createHttpClient,
-  INSTANCE_CONTEXT,
   invalidInput,
   ProvisioningError,
   sendCommand,
@@ -81,7 +78,6 @@ function registerModeOf(config: TencentConfig): 'dynamic' | 'create-device' {
  * - has connected: only delete + create with a new PSK, which drops its cloud-side history, so
  *   only while offline and only with `rekey.recreateActivatedDevices: true`; otherwise UNSUPPORTED.
  */
-@injectable()
 export class TencentProvider extends BaseProvider {
   readonly id = 'tencent';
   readonly capabilities: ProviderCapabilities;
@@ -90,7 +86,7 @@ export class TencentProvider extends BaseProvider {
   private readonly gateway: HttpClient | undefined;
   private readonly cloud: HttpClient | undefined;
 
-  constructor(@inject(INSTANCE_CONTEXT) context: InstanceContext<TencentConfig>) {
+  constructor(context: InstanceContext<TencentConfig>) {
     super({
       redactor: context.redactor,
       schemas: { register: tencentRegisterSchema, rekey: tencentRekeySchema, deviceRef: tencentDeviceRefSchema },

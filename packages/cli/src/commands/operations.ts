@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ProvisioningError, type DeviceCredentials, type RegisterRequest, type Registration, type RekeyRequest, type SealedCredentials } from '@provisio/core';
+import { invalidInput, type ProvisioningError, type DeviceCredentials, type RegisterRequest, type Registration, type RekeyRequest, type SealedCredentials } from '@provisio/core';
 import { outputFor, withInstance, type GlobalOptions } from '../context.js';
 import { readStdin } from '../input/stdin.js';
 import { deliverCredentials } from '../output/deliver-credentials.js';
 import { keyValues, printResult } from '../output/format.js';
 
 function invalid(field: string, message: string): ProvisioningError {
-  return new ProvisioningError({ code: 'INVALID_INPUT', message, field, rule: 'cli', retryable: false });
+  return invalidInput({ message, field, rule: 'cli' });
 }
 
 function integer(value: string, field: string): number {

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ProvisioningError, resolveEnvReferences, type InstanceConfig } from '@provisio/core';
+import { invalidInput, resolveEnvReferences, type ProvisioningError, type InstanceConfig } from '@provisio/core';
 
 export const DEFAULT_CONFIG_FILE = 'provisio.config.json';
 
 function configError(file: string, message: string, field = ''): ProvisioningError {
-  return new ProvisioningError({ code: 'INVALID_INPUT', message: `${file}: ${message}`, field: field || file, rule: 'config', retryable: false });
+  return invalidInput({ message: `${file}: ${message}`, field: field || file, rule: 'config' });
 }
 
 /** A configuration file read and checked for shape; `${ENV}` references are still unresolved. */
@@ -56,12 +56,10 @@ export function loadConfig(path?: string): LoadedConfig {
 export function resolveInstance(loaded: LoadedConfig, name: string, env: NodeJS.ProcessEnv = process.env): InstanceConfig {
   const entry = loaded.instances[name];
   if (!entry) {
-    throw new ProvisioningError({
-      code: 'INVALID_INPUT',
+    throw invalidInput({
       message: `${loaded.file} has no instance "${name}"; configured: ${Object.keys(loaded.instances).join(', ') || '(none)'}`,
       field: 'instance',
       rule: 'config',
-      retryable: false,
     });
   }
   try {

@@ -2,8 +2,8 @@ import { ProvisioningError } from './provisioning-error.js';
 import type { Redactor } from './redactor.js';
 
 export interface InvalidInputOptions {
-  /** Where the bad value is: a JSON pointer or a dotted path ("request.psk", "instances.a.config.region"). */
-  field: string;
+  /** Where the bad value is: a dotted path ("request.psk", "instances.a.config.region"); omitted only when no one field is at fault. */
+  field?: string;
   /** The rule it broke ("pattern", "oneOf", "cli", the provider's name...). */
   rule: string;
   /** Why, in words a user can act on. */

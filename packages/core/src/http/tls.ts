@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
 import tls from 'node:tls';
-import { ProvisioningError } from '../errors/provisioning-error.js';
+import { invalidInput } from '../errors/invalid-input.js';
 
 /**
  * Mutual-TLS and trust settings. Each material may be given inline (PEM text / Buffer)
@@ -78,12 +78,10 @@ export function createAgents(options: TlsOptions = {}, agent: AgentOptions = {})
     if (secure.ca || secure.cert || secure.key || secure.pfx) tls.createSecureContext(secure);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ProvisioningError({
-      code: 'INVALID_INPUT',
+    throw invalidInput({
       message: `TLS material could not be loaded (${reason}); check the certificate, key, PKCS#12 file and passphrase`,
       field: 'tls',
       rule: 'tls',
-      retryable: false,
     });
   }
   return { http: new http.Agent(common), https: new https.Agent({ ...common, ...secure }) };

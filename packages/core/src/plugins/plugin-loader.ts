@@ -4,13 +4,14 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import satisfies from 'semver/functions/satisfies.js';
 import validRange from 'semver/ranges/valid.js';
-import { ProvisioningError } from '../errors/provisioning-error.js';
+import { invalidInput } from '../errors/invalid-input.js';
+import type { ProvisioningError } from '../errors/provisioning-error.js';
 import { checkSchema } from '../validation/validator.js';
 import { CORE_API_VERSION } from '../version.js';
 import type { ProvisioningPlugin } from './plugin.js';
 
 function configError(message: string, field?: string): ProvisioningError {
-  return new ProvisioningError({ code: 'INVALID_INPUT', message, field, rule: 'plugin', retryable: false });
+  return invalidInput({ message, field, rule: 'plugin' });
 }
 
 /**

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../contract/capabilities.js';
 import type { ProvisioningProvider } from '../contract/provider.js';
+import { invalidInput } from '../errors/invalid-input.js';
 import { ProvisioningError } from '../errors/provisioning-error.js';
 import { Redactor } from '../errors/redactor.js';
 import type { HttpLogEvent } from '../http/http-client.js';
@@ -45,7 +46,7 @@ interface LiveInstance {
 }
 
 function configError(message: string, field: string, rule: string): ProvisioningError {
-  return new ProvisioningError({ code: 'INVALID_INPUT', message, field, rule, retryable: false });
+  return invalidInput({ message, field, rule });
 }
 
 const instanceName = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
