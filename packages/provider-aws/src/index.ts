@@ -16,4 +16,4 @@ export * from './simulator/hook.js';
 
 // Validators generated at build time for this package's schemas (see scripts/precompile-schemas.mjs).
 import { loadPrecompiledValidators } from '@provisio/core';
-await loadPrecompiledValidators(new URL('./precompiled-validators.js', import.meta.url));
+loadPrecompiledValidators(new URL('./precompiled-validators.cjs', import.meta.url));

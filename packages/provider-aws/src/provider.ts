@@ -1,9 +1,6 @@
-import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { inject, injectable } from 'tsyringe';
 import {
   BaseProvider,
-  INSTANCE_CONTEXT,
   invalidInput,
   isProvisioningError,
   ProvisioningError,
@@ -92,14 +89,13 @@ interface Progress {
  *   INACTIVE, detached and deleted. The device is never left without a working certificate.
  * - unregister: every principal is detached (certificates also deactivated and deleted), then the thing.
  */
-@injectable()
 export class AwsProvider extends BaseProvider {
   readonly id = 'aws';
   readonly capabilities = AWS_CAPABILITIES;
   private readonly config: AwsConfig;
   private readonly client: AwsIotClient;
 
-  constructor(@inject(INSTANCE_CONTEXT) context: InstanceContext<AwsConfig>) {
+  constructor(context: InstanceContext<AwsConfig>) {
     super({ redactor: context.redactor, schemas: { register: awsRegisterSchema, rekey: awsRekeySchema, deviceRef: awsDeviceRefSchema } });
     this.config = context.config;
     this.redactor.addAll([this.config.credentials.secretAccessKey, this.config.credentials.sessionToken]);

@@ -84,3 +84,22 @@ describe('aws: endpoints', () => {
     expect(defaultEndpoint('cn-north-1')).to.equal('https://iot.cn-north-1.amazonaws.com.cn');
   });
 });
+
+describe('aws: the package entry', () => {
+  it("require('@provisio/provider-aws') works from CommonJS and validates with the build-time validators", async () => {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=commonjs',
+        '-e',
+        `const aws = require('@provisio/provider-aws');
+         let refused = '';
+         try { require('@provisio/core').assertValid(aws.awsRegisterSchema, { nodeId: 'has space' }, { subject: 'request' }); } catch (e) { refused = e.field; }
+         console.log(JSON.stringify({ id: aws.default.providerId, refused, ajv: Object.keys(require.cache).some((f) => f.includes('/ajv/dist/2020.js')) }));`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(out)).to.deep.equal({ id: 'aws', refused: 'request.nodeId', ajv: false });
+  });
+});
