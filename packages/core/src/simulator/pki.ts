@@ -38,8 +38,13 @@ function certificate(
   return cert;
 }
 
+/** node-forge is an optional peer: only simulators and tests make certificates, not applications. */
 async function loadForge(): Promise<Forge> {
-  return ((await import('node-forge')) as unknown as { default: Forge }).default;
+  try {
+    return ((await import('node-forge')) as unknown as { default: Forge }).default;
+  } catch {
+    throw new Error('making test certificates needs node-forge, an optional peer of @provisio/core: npm install --save-dev node-forge');
+  }
 }
 
 /** An RSA key made natively by node:crypto (milliseconds), in node-forge's form for signing. */
