@@ -5,8 +5,13 @@ import type forgeTypes from 'node-forge';
 type Forge = typeof forgeTypes;
 const generateRsa = promisify(generateKeyPair);
 
+/** node-forge is an optional peer: only the simulator makes certificates, not applications. */
 async function loadForge(): Promise<Forge> {
-  return ((await import('node-forge')) as unknown as { default: Forge }).default;
+  try {
+    return ((await import('node-forge')) as unknown as { default: Forge }).default;
+  } catch {
+    throw new Error('the AWS IoT simulator needs node-forge, an optional peer of @provisio/provider-aws: npm install --save-dev node-forge');
+  }
 }
 
 export interface SimCertificate {
