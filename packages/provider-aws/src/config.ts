@@ -66,6 +66,16 @@ export const DEFAULT_API_TPS: Readonly<Record<AwsApi, number>> = {
   GetThingConnectivityData: 10,
 };
 
+/**
+ * The tightest per-API budget the instance works under (per second): what the manifest states as
+ * its flow control, so a live conformance run plans its time by the slowest API it goes through.
+ */
+export function tightestApiLimit(config: Pick<AwsConfig, 'apiRateLimits'>): { limit: number; intervalMs: number } | false {
+  if (config.apiRateLimits === false) return false;
+  const table: Record<string, number> = { ...DEFAULT_API_TPS, ...config.apiRateLimits };
+  return { limit: Math.min(...Object.values(table)), intervalMs: 1000 };
+}
+
 const REGION = '^[a-z]{2}(-[a-z]+)+-\\d+$';
 const secret = { type: 'string', minLength: 1, writeOnly: true } as const;
 

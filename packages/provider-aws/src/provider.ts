@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   BaseProvider,
+  flowControlOf,
   invalidInput,
   isProvisioningError,
   ProvisioningError,
@@ -32,7 +33,7 @@ import {
   updateCertificate,
   type IssuedCertificate,
 } from './commands/iot-commands.js';
-import type { AwsConfig, CredentialMode } from './config.js';
+import { tightestApiLimit, type AwsConfig, type CredentialMode } from './config.js';
 import { AwsIotClient } from './iot-client.js';
 import { awsDeviceRefSchema, awsRegisterSchema, awsRekeySchema } from './schemas.js';
 
@@ -91,13 +92,14 @@ interface Progress {
  */
 export class AwsProvider extends BaseProvider {
   readonly id = 'aws';
-  readonly capabilities = AWS_CAPABILITIES;
+  readonly capabilities: ProviderCapabilities;
   private readonly config: AwsConfig;
   private readonly client: AwsIotClient;
 
   constructor(context: InstanceContext<AwsConfig>) {
     super({ redactor: context.redactor, schemas: { register: awsRegisterSchema, rekey: awsRekeySchema, deviceRef: awsDeviceRefSchema } });
     this.config = context.config;
+    this.capabilities = { ...AWS_CAPABILITIES, ...flowControlOf(tightestApiLimit(context.config)) };
     this.redactor.addAll([this.config.credentials.secretAccessKey, this.config.credentials.sessionToken]);
     this.client = new AwsIotClient(this.config, this.redactor, context.logger);
   }
