@@ -5,9 +5,10 @@ import { ServerClock } from './server-clock.js';
 export interface RequestSignerOptions {
   /**
    * Adds the signature (and the headers it covers) to the serialised request. `clock` is the
-   * server's time as far as the client knows it: sign with it, never with Date.now().
+   * server's time as far as the client knows it: sign with it, never with Date.now(). It may be
+   * async (a library signer that hashes through a promise-based API, like @smithy/signature-v4).
    */
-  sign(request: PreparedRequest, clock: ServerClock): void;
+  sign(request: PreparedRequest, clock: ServerClock): void | Promise<void>;
   /** Shared by the signers of one instance (both faces of a cloud see the same server time). */
   clock?: ServerClock;
   /**
@@ -29,8 +30,8 @@ export class RequestSigner implements AuthStep {
     this.clock = options.clock ?? new ServerClock();
   }
 
-  authorize(request: PreparedRequest): void {
-    this.options.sign(request, this.clock);
+  authorize(request: PreparedRequest): void | Promise<void> {
+    return this.options.sign(request, this.clock);
   }
 
   async recover(error: ProvisioningError, _request: PreparedRequest, response: HttpResponse): Promise<boolean> {

@@ -81,7 +81,7 @@ export const credentialsSchema: JsonSchema = {
     },
     {
       properties: { kind: { const: 'x509' }, certificate: nonEmpty, privateKey: nonEmpty },
-      required: ['kind', 'certificate', 'privateKey'],
+      required: ['kind', 'certificate'],
       additionalProperties: false,
     },
     {
