@@ -29,11 +29,16 @@ export class ThingsboardProvider extends BaseProvider {
   constructor(private readonly context: InstanceContext<ThingsboardConfig>) {
     super({ redactor: context.redactor });
     const config = context.config;
-    this.http = createHttpClient({ provider: this.id, baseURL: config.baseUrl, config, interpret: interpretThingsboard, redactor: this.redactor, logger: context.logger });
-    const tokens = new TokenManager({
-      login: () => sendCommand(this.http, tb.login, { username: config.username, password: config.password }, 'login'),
-      refresh: (current) => sendCommand(this.http, tb.refreshToken, { refreshToken: current.refreshToken ?? '' }, 'login'),
-    });
+    // One tenant user's token and budget, shared by every instance and process that uses it.
+    const app = `thingsboard:${config.baseUrl}#${config.username}`;
+    this.http = createHttpClient({ provider: this.id, baseURL: config.baseUrl, config, interpret: interpretThingsboard, redactor: this.redactor, logger: context.logger, coordination: context.coordination, app });
+    const tokens = new TokenManager(
+      {
+        login: () => sendCommand(this.http, tb.login, { username: config.username, password: config.password }, 'login'),
+        refresh: (current) => sendCommand(this.http, tb.refreshToken, { refreshToken: current.refreshToken ?? '' }, 'login'),
+      },
+      { store: context.coordination?.tokenStore(app, { sealWith: config.password }), onToken: (t) => this.redactor.addAll([t.value, t.refreshToken]) },
+    );
     this.http.setAuth(new BearerTokenAuth({ tokens, header: 'X-Authorization', isTokenRejected: (error) => error.vendorCode === JWT_EXPIRED }));
   }
 

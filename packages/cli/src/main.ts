@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError, type ParseOptionsResult } from 'commander';
 import { registerBulkCommand } from './commands/bulk.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { registerConformanceCommand } from './commands/conformance.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerOperationCommands } from './commands/operations.js';
@@ -47,7 +48,7 @@ export function buildProgram(): { program: Command; exitCodes: Array<{ exitCode:
   registerOperationCommands(program);
   registerProvidersCommand(program);
   registerSimulateCommand(program);
-  const exitCodes = [registerBulkCommand(program), registerConformanceCommand(program)];
+  const exitCodes = [registerBulkCommand(program), registerWorkerCommand(program), registerConformanceCommand(program)];
   registerDemoCommand(program);
   for (const command of program.commands) command.exitOverride();
   return { program, exitCodes };

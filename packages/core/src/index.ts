@@ -15,6 +15,9 @@ export * from './http/rate-limiter.js';
 export * from './http/tls.js';
 export * from './http/token-manager.js';
 export * from './http/http-client.js';
+export * from './coordination/coordination.js';
+export * from './coordination/in-process.js';
+export * from './coordination/load-coordination.js';
 // The provider kit: what every provider would otherwise assemble by hand.
 export * from './kit/client-config.js';
 export * from './kit/bearer-token-auth.js';

@@ -74,16 +74,26 @@ export class HuaweiProvider extends BaseProvider {
       ...flowControlOf(rateLimit),
     };
     this.redactor.addAll([context.config.secret]);
+    // Flow control and the token are per app (only the newest token is valid): shared by every
+    // instance, in any process, that uses this app (see Coordination).
+    const app = `huawei:${context.config.baseUrl}#${context.config.appId}`;
     this.http = createHttpClient({
       provider: this.id,
       baseURL: context.config.baseUrl,
       config: context.config,
       defaultRateLimit: DEFAULT_RATE_LIMIT,
+      coordination: context.coordination,
+      app,
       interpret: interpretHuaweiResponse,
       redactor: this.redactor,
       logger: context.logger,
     });
-    const auth = huaweiAuth(this.http, context.config, { refreshAheadMs: (context.config.refreshAheadSeconds ?? 300) * 1000 });
+    const auth = huaweiAuth(this.http, context.config, {
+      refreshAheadMs: (context.config.refreshAheadSeconds ?? 300) * 1000,
+      store: context.coordination?.tokenStore(app, { sealWith: context.config.secret }),
+      // A token another process obtained is as secret as our own.
+      onToken: (token) => this.redactor.addAll([token.value, token.refreshToken]),
+    });
     this.tokens = auth.tokens;
     this.http.setAuth(auth);
   }

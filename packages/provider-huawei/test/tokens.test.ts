@@ -74,6 +74,17 @@ describe('huawei: tokens', function () {
     await second.close();
   });
 
+  it('two instances of one app in one Provisioner share one login and one budget (in-process coordination)', async () => {
+    r = await rig({ flowControl: { limit: 10, intervalMs: 1000 } });
+    const config = { ...r.config, rateLimit: { limit: 10, intervalMs: 1000 } };
+    const both = await Provisioner.create({ instances: { one: { plugin: huaweiPlugin, config }, two: { plugin: huaweiPlugin, config } } });
+    const [one, two] = [both.get('one'), both.get('two')];
+    // Each alone would keep to 10/s; together, without a shared budget, they would send 20/s and be throttled.
+    await Promise.all(Array.from({ length: 14 }, (_, i) => (i % 2 ? one : two).register({ nodeId: `pair-${i}` })));
+    expect(r.simulator.stats).to.include({ logins: 1, throttled: 0 });
+    await both.close();
+  });
+
   it('1,000 concurrent calls on a cold instance cause exactly one login', async () => {
     r = await rig();
     await Promise.all(Array.from({ length: 1000 }, (_, i) => r.provider.register({ nodeId: `cold-${i}` })));

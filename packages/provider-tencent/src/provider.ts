@@ -118,6 +118,9 @@ export class TencentProvider extends BaseProvider {
       this.gateway = createHttpClient({
         ...common,
         baseURL: config.gatewayUrl ?? gatewayUrlOf(region),
+        // The gateway counts per product: every process registering into it shares the budget.
+        coordination: context.coordination,
+        app: `tencent-gateway:${config.productId}`,
         auth: deviceRegistrationSigner(this.clock, {
           productSecret: config.productSecret,
           method: config.signatureMethod ?? 'hmacsha256',
@@ -130,6 +133,9 @@ export class TencentProvider extends BaseProvider {
         ...common,
         baseURL: config.cloudApi.endpoint ?? CLOUD_API_ENDPOINT,
         defaultRateLimit: DEFAULT_RATE_LIMIT,
+        // Cloud API limits count per account (secret id): shared by every process using it.
+        coordination: context.coordination,
+        app: `tencent-cloud:${config.cloudApi.secretId}`,
         auth: tc3Signer(this.clock, {
           secretId: config.cloudApi.secretId,
           secretKey: config.cloudApi.secretKey,

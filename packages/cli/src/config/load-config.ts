@@ -13,6 +13,8 @@ export interface LoadedConfig {
   file: string;
   /** Instance names mapped to their plugin and (unresolved) config, in file order. */
   instances: Record<string, InstanceConfig & { plugin: string }>;
+  /** `{"redis": "${PROVISIO_REDIS_URL}"}`: one token and one budget per cloud app across processes (unresolved). */
+  coordination?: Record<string, unknown>;
 }
 
 /**
@@ -49,7 +51,11 @@ export function loadConfig(path?: string): LoadedConfig {
       throw configError(file, `instances.${name}.config must be an object`, `instances.${name}.config`);
     }
   }
-  return { file, instances: instances as LoadedConfig['instances'] };
+  const coordination = (raw as { coordination?: unknown }).coordination;
+  if (coordination !== undefined && (typeof coordination !== 'object' || coordination === null || typeof (coordination as { redis?: unknown }).redis !== 'string')) {
+    throw configError(file, 'coordination must be {"redis": "redis://…"} (e.g. "${PROVISIO_REDIS_URL}")', 'coordination');
+  }
+  return { file, instances: instances as LoadedConfig['instances'], coordination: coordination as LoadedConfig['coordination'] };
 }
 
 /** One instance's entry with its `${ENV}` references resolved; a missing variable names its field. */
@@ -69,5 +75,16 @@ export function resolveInstance(loaded: LoadedConfig, name: string, env: NodeJS.
     // Never a NAME=value example here: the redactor would (rightly) blank the value.
     const simulated = /PROVISIO_[A-Z0-9]+_SECRET/.test(e.message) ? '; for "provisio simulate", load its secrets file: set -a; . ./provisio.env; set +a' : '';
     throw configError(loaded.file, `${e.message}${simulated}`, e.field);
+  }
+}
+
+/** The `coordination` setting with its `${ENV}` references resolved, or undefined (in-process). */
+export function resolveCoordination(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): { redis: string } | undefined {
+  if (!loaded.coordination) return undefined;
+  try {
+    return resolveEnvReferences(loaded.coordination, env, 'coordination') as { redis: string };
+  } catch (error) {
+    const e = error as ProvisioningError;
+    throw configError(loaded.file, e.message, e.field);
   }
 }

@@ -2,6 +2,7 @@ import type { AxiosInstance, AxiosStatic } from 'axios';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import type https from 'node:https';
+import type { FlowLimiter } from '../coordination/coordination.js';
 import type { ErrorCode } from '../errors/error-codes.js';
 import { ProvisioningError } from '../errors/provisioning-error.js';
 import { Redactor } from '../errors/redactor.js';
@@ -118,6 +119,11 @@ export interface HttpClientOptions {
   retry?: RetryOptions;
   /** Client-side rate limit for this instance; `false` for none. */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * The application's shared budget (from a Coordination), used instead of a limiter of this
+   * client's own; `rateLimit: false` still means none. Its owner closes it, not this client.
+   */
+  flowLimiter?: FlowLimiter;
   tls?: TlsOptions;
   agent?: AgentOptions;
   auth?: AuthStep;
@@ -160,7 +166,11 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
 export class HttpClient {
   readonly provider: string;
   readonly redactor: Redactor;
+  /** The in-process limiter of this client (its own, or the one it shares in this process); undefined for a Redis budget. */
   readonly limiter: RateLimiter | undefined;
+  /** The limiter every call goes through: this client's own, or the application's shared one. */
+  private readonly flow: FlowLimiter | undefined;
+  private readonly ownsLimiter: boolean;
 
   /** Never the options (TLS passphrase, keys) or the auth step (tokens). */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -180,7 +190,10 @@ export class HttpClient {
     this.redactor.addAll([options.tls?.passphrase]);
     this.baseURL = new URL(options.baseURL.endsWith('/') ? options.baseURL : `${options.baseURL}/`);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
+    this.ownsLimiter = Boolean(options.rateLimit && !options.flowLimiter);
+    const shared = options.flowLimiter instanceof RateLimiter ? options.flowLimiter : undefined;
+    this.limiter = options.rateLimit ? (this.ownsLimiter ? new RateLimiter(options.rateLimit) : shared) : undefined;
+    this.flow = options.rateLimit ? (options.flowLimiter ?? this.limiter) : undefined;
     this.agents = createAgents(options.tls, options.agent);
     const tls = options.tls ?? {};
     this.presentsClientCertificate = Boolean(tls.cert ?? tls.certFile ?? tls.pfx ?? tls.pfxFile);
@@ -213,7 +226,7 @@ export class HttpClient {
       // Everything slow happens before the token is taken (login above, loading axios here),
       // so the request reaches the server right after its limiter slot: see RateLimiter.
       const axios = this.axios;
-      const release = this.limiter ? await this.limiter.acquireSlot() : undefined;
+      const release = this.flow ? await this.flow.acquireSlot() : undefined;
       if (release && request.authenticate !== false && this.auth?.isReady && !this.auth.isReady()) {
         // The token went stale while this call queued (another call's answer invalidated it).
         release(false);
@@ -293,7 +306,8 @@ export class HttpClient {
   close(): void {
     this.agents.http.destroy();
     this.agents.https.destroy();
-    this.limiter?.close();
+    // A shared limiter belongs to its coordination, which closes it.
+    if (this.ownsLimiter) this.limiter?.close();
   }
 
   private prepare(request: HttpRequest): PreparedRequest {

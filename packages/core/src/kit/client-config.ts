@@ -1,3 +1,4 @@
+import type { Coordination } from '../coordination/coordination.js';
 import type { Redactor } from '../errors/redactor.js';
 import type { RetryOptions } from '../http/backoff.js';
 import { HttpClient, type HttpClientOptions } from '../http/http-client.js';
@@ -36,17 +37,26 @@ export interface CreateHttpClientOptions extends Omit<HttpClientOptions, 'tls' |
   defaultRateLimit?: RateLimitOptions | false;
   /** The instance's redactor (knows its secrets); the client adds the TLS passphrase. */
   redactor: Redactor;
+  /**
+   * What the instance shares with every other holder of the same cloud application
+   * (`InstanceContext.coordination`), and that application's identity: the client's rate limit
+   * is then the app's shared budget. Without them the client keeps a limiter of its own.
+   */
+  coordination?: Coordination;
+  app?: string;
 }
 
 /** The one place a provider's HTTP client is built from its config. */
 export function createHttpClient(options: CreateHttpClientOptions): HttpClient {
-  const { config, defaultRateLimit, ...client } = options;
+  const { config, defaultRateLimit, coordination, app, ...client } = options;
+  const rateLimit = effectiveRateLimit(config, defaultRateLimit);
   return new HttpClient({
     ...client,
     tls: config.tls,
     retry: config.retry,
     timeoutMs: config.timeoutMs,
-    rateLimit: effectiveRateLimit(config, defaultRateLimit),
+    rateLimit,
+    flowLimiter: rateLimit && coordination && app ? coordination.flowLimiter(app, rateLimit) : undefined,
   });
 }
 
