@@ -1,4 +1,4 @@
-import { INSTANCE_CONTEXT, PROVIDER_TOKEN, type InstanceContext, type ProvisioningPlugin } from '@provisio/core';
+import { clientConfigProperties, providerPlugin } from '@provisio/core';
 import { ThingsboardProvider, type ThingsboardConfig } from './thingsboard-provider.js';
 import { thingsboardSimulatorHook } from './thingsboard-simulator.js';
 
@@ -6,9 +6,8 @@ export { ThingsboardProvider, type ThingsboardConfig } from './thingsboard-provi
 export { ThingsboardSimulator, thingsboardSimulatorHook } from './thingsboard-simulator.js';
 
 /** The plugin manifest, found by `import('provisio-provider-thingsboard')`. */
-const plugin: ProvisioningPlugin = {
-  name: 'provisio-provider-thingsboard',
-  version: '0.1.0',
+export default providerPlugin<ThingsboardConfig>({
+  packageJson: new URL('../../package.json', import.meta.url),
   providerId: 'thingsboard',
   coreApi: '^1.0.0',
   configSchema: {
@@ -19,17 +18,10 @@ const plugin: ProvisioningPlugin = {
       username: { type: 'string', minLength: 1 },
       password: { type: 'string', minLength: 1, writeOnly: true },
       deviceType: { type: 'string', minLength: 1 },
-      timeoutMs: { type: 'integer', minimum: 1 },
-      retry: { type: 'object' },
+      ...clientConfigProperties,
     },
     additionalProperties: false,
   },
-  register(container) {
-    container.register(PROVIDER_TOKEN, {
-      useFactory: (c) => new ThingsboardProvider(c.resolve<InstanceContext<ThingsboardConfig>>(INSTANCE_CONTEXT)),
-    });
-  },
+  provider: ThingsboardProvider,
   simulator: thingsboardSimulatorHook,
-};
-
-export default plugin;
+});

@@ -1,29 +1,17 @@
-import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import {
-  BaseProvider, HttpClient, ProvisioningError, TokenManager,
-  type AccessToken, type DeviceCredentials, type DeviceRef, type LookupRequest, type DeviceStatus, type InstanceContext, type PreparedRequest,
+  BaseProvider, BearerTokenAuth, createHttpClient, invalidInput, sendCommand, TokenManager,
+  type ClientConfig, type DeviceCredentials, type DeviceRef, type DeviceStatus, type HttpClient, type InstanceContext, type LookupRequest,
   type ProviderCapabilities, type RegisterRequest, type Registration, type RekeyRequest, type SealedCredentials,
 } from '@provisio/core';
+import * as tb from './thingsboard-commands.js';
 import { interpretThingsboard, JWT_EXPIRED } from './thingsboard-errors.js';
 
-export interface ThingsboardConfig {
+export interface ThingsboardConfig extends ClientConfig {
   baseUrl: string;
   username: string;
   password: string;
   deviceType?: string;
-  timeoutMs?: number;
-  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
-}
-
-/** Seconds of a JWT's `exp` claim, read without verifying (the server verifies). */
-function jwtExpiry(token: string): number {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: number };
-    return (payload.exp ?? 0) * 1000;
-  } catch {
-    return 0;
-  }
 }
 
 /** ThingsBoard CE: devices with access-token credentials, managed over its REST API. */
@@ -37,108 +25,61 @@ export class ThingsboardProvider extends BaseProvider {
     connectivity: true,
   };
   private readonly http: HttpClient;
-  private readonly tokens: TokenManager;
 
   constructor(private readonly context: InstanceContext<ThingsboardConfig>) {
     super({ redactor: context.redactor });
     const config = context.config;
-    this.http = new HttpClient({
-      provider: this.id,
-      baseURL: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      retry: config.retry,
-      interpret: interpretThingsboard,
-      redactor: this.redactor,
-      logger: context.logger,
-    });
-    this.tokens = new TokenManager({
-      login: () => this.login('/api/auth/login', { username: config.username, password: config.password }),
-      refresh: (current) => this.login('/api/auth/token', { refreshToken: current.refreshToken }),
-    });
-    this.http.setAuth({
-      ready: async () => {
-        await this.tokens.get();
+    // One tenant user's token and budget, shared by every instance and process that uses it.
+    const app = `thingsboard:${config.baseUrl}#${config.username}`;
+    this.http = createHttpClient({ provider: this.id, baseURL: config.baseUrl, config, interpret: interpretThingsboard, redactor: this.redactor, logger: context.logger, coordination: context.coordination, app });
+    const tokens = new TokenManager(
+      {
+        login: () => sendCommand(this.http, tb.login, { username: config.username, password: config.password }, 'login'),
+        refresh: (current) => sendCommand(this.http, tb.refreshToken, { refreshToken: current.refreshToken ?? '' }, 'login'),
       },
-      authorize: async (request: PreparedRequest) => {
-        request.headers['X-Authorization'] = `Bearer ${await this.tokens.get()}`;
-      },
-      recover: async (error: ProvisioningError, request: PreparedRequest) => {
-        if (error.vendorCode !== String(JWT_EXPIRED)) return false;
-        await this.tokens.invalidate((request.headers['X-Authorization'] ?? '').replace(/^Bearer /, ''));
-        return true;
-      },
-    });
+      { store: context.coordination?.tokenStore(app, { sealWith: config.password }), onToken: (t) => this.redactor.addAll([t.value, t.refreshToken]) },
+    );
+    this.http.setAuth(new BearerTokenAuth({ tokens, header: 'X-Authorization', isTokenRejected: (error) => error.vendorCode === JWT_EXPIRED }));
   }
 
-  private async login(path: string, body: Record<string, unknown>): Promise<AccessToken> {
-    const response = await this.http.send({ operation: 'login', method: 'POST', path, json: body, authenticate: false, idempotent: true });
-    const { token, refreshToken } = response.data as { token: string; refreshToken: string };
+  /** A new device access token (the MQTT username it connects with). */
+  private accessToken(chosen: string | undefined): string {
+    const token = chosen ?? randomBytes(15).toString('base64url');
     this.redactor.add(token);
-    this.redactor.add(refreshToken);
-    return { value: token, refreshToken, expiresAt: jwtExpiry(token) };
+    return token;
   }
 
   protected override async doRegister(request: RegisterRequest): Promise<Registration> {
-    const accessToken = request.psk ?? randomBytes(15).toString('base64url');
-    this.redactor.add(accessToken);
-    const response = await this.http.send({
-      operation: 'register',
-      method: 'POST',
-      path: '/api/device',
-      query: { accessToken },
-      json: { name: request.nodeId, type: this.context.config.deviceType ?? 'default', label: request.name },
-    });
-    const device = response.data as { id: { id: string } };
-    return { deviceId: device.id.id, nodeId: request.nodeId, credentials: { kind: 'psk', psk: accessToken, encoding: 'utf8' } };
+    const accessToken = this.accessToken(request.psk);
+    const input = { name: request.nodeId, type: this.context.config.deviceType ?? 'default', label: request.name, accessToken };
+    const deviceId = await sendCommand(this.http, tb.createDevice, input, 'register');
+    return { deviceId, nodeId: request.nodeId, credentials: { kind: 'psk', psk: accessToken, encoding: 'utf8' } };
   }
 
   protected override async doLookup(request: LookupRequest): Promise<DeviceRef> {
-    const response = await this.http.send({ operation: 'lookup', method: 'GET', path: '/api/tenant/devices', query: { deviceName: request.nodeId } });
-    return { deviceId: (response.data as { id: { id: string } }).id.id };
+    return { deviceId: await sendCommand(this.http, tb.findDeviceByName, { name: request.nodeId }, 'lookup') };
   }
 
   protected override async doStatus(ref: DeviceRef): Promise<DeviceStatus> {
-    await this.http.send({ operation: 'status', method: 'GET', path: `/api/device/${encodeURIComponent(ref.deviceId)}` });
-    const attributes = await this.http.send({
-      operation: 'status',
-      method: 'GET',
-      path: `/api/plugins/telemetry/DEVICE/${encodeURIComponent(ref.deviceId)}/values/attributes/SERVER_SCOPE`,
-      query: { keys: 'active,lastConnectTime' },
-    });
-    const values = Object.fromEntries(((attributes.data ?? []) as Array<{ key: string; value: unknown }>).map((a) => [a.key, a.value]));
-    return {
-      deviceId: ref.deviceId,
-      activated: Number(values.lastConnectTime ?? 0) > 0,
-      connectivity: values.active === true ? 'online' : 'offline',
-      raw: values,
-    };
+    await sendCommand(this.http, tb.getDevice, { id: ref.deviceId }, 'status'); // NOT_FOUND for a deleted device
+    return { deviceId: ref.deviceId, ...(await sendCommand(this.http, tb.getActivity, { id: ref.deviceId }, 'status')) };
   }
 
   protected override async doRekey(ref: DeviceRef, request: RekeyRequest): Promise<Registration> {
-    const path = `/api/device/${encodeURIComponent(ref.deviceId)}/credentials`;
-    const current = (await this.http.send({ operation: 'rekey', method: 'GET', path })).data as Record<string, unknown>;
-    const accessToken = request.psk ?? randomBytes(15).toString('base64url');
-    this.redactor.add(accessToken);
-    await this.http.send({
-      operation: 'rekey',
-      method: 'POST',
-      path: '/api/device/credentials',
-      json: { ...current, credentialsType: 'ACCESS_TOKEN', credentialsId: accessToken },
-      idempotent: true,
-    });
-    const device = (await this.http.send({ operation: 'rekey', method: 'GET', path: `/api/device/${encodeURIComponent(ref.deviceId)}` })).data as { name: string };
+    const current = await sendCommand(this.http, tb.getCredentials, { id: ref.deviceId }, 'rekey');
+    const accessToken = this.accessToken(request.psk);
+    await sendCommand(this.http, tb.saveAccessToken, { current, accessToken }, 'rekey');
+    const device = await sendCommand(this.http, tb.getDevice, { id: ref.deviceId }, 'rekey');
     return { deviceId: ref.deviceId, nodeId: device.name, credentials: { kind: 'psk', psk: accessToken, encoding: 'utf8' } };
   }
 
   protected override async doDecryptCredentials(credentials: SealedCredentials | DeviceCredentials): Promise<DeviceCredentials> {
-    if (credentials.kind === 'sealed') {
-      throw new ProvisioningError({ code: 'INVALID_INPUT', message: 'ThingsBoard never seals credentials', field: 'credentials.kind', rule: 'scheme', retryable: false });
-    }
+    if (credentials.kind === 'sealed') throw invalidInput({ message: 'ThingsBoard never seals credentials', field: 'credentials.kind', rule: 'scheme' });
     return credentials;
   }
 
   protected override async doUnregister(ref: DeviceRef): Promise<void> {
-    await this.http.send({ operation: 'unregister', method: 'DELETE', path: `/api/device/${encodeURIComponent(ref.deviceId)}` });
+    await sendCommand(this.http, tb.deleteDevice, { id: ref.deviceId }, 'unregister');
   }
 
   override async close(): Promise<void> {

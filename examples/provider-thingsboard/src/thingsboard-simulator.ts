@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { SimServer, type RunningSimulator, type SimReply, type SimRequest, type SimulatorHook } from '@provisio/core';
+import { BaseSimulator, simulatorClientRetry, type RunningSimulator, type SimFault, type SimReply, type SimRequest, type SimulatorHook } from '@provisio/core';
 
 interface TbDevice {
   id: string;
@@ -20,39 +20,19 @@ function tbError(status: number, errorCode: number, message: string): SimReply {
 }
 
 /** A local ThingsBoard CE: JWT login/refresh, devices with access tokens, attributes, delete. */
-export class ThingsboardSimulator {
+export class ThingsboardSimulator extends BaseSimulator {
   readonly username = 'tenant@thingsboard.org';
   readonly password = randomBytes(9).toString('base64url');
   private readonly signingKey = randomBytes(32);
   private readonly devices = new Map<string, TbDevice>();
   private readonly refreshTokens = new Set<string>();
-  private readonly server: SimServer;
 
   constructor(private readonly tokenTtlSeconds = 9000) {
-    this.server = new SimServer({
-      handle: (req) => this.handle(req),
-      vendorFault: (fault) => tbError(fault.status ?? 400, Number(fault.code), fault.message ?? 'injected'),
-    });
+    super({});
   }
 
-  get url(): string {
-    return this.server.url;
-  }
-
-  get requestCount(): number {
-    return this.server.requestCount;
-  }
-
-  get faults() {
-    return this.server.faults;
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
+  protected vendorFault(fault: Extract<SimFault, { kind: 'vendor' }>): SimReply {
+    return tbError(fault.status ?? 400, Number(fault.code), fault.message ?? 'injected');
   }
 
   /** The device connects (MQTT username = its access token). */
@@ -96,7 +76,7 @@ export class ThingsboardSimulator {
     }
   }
 
-  private handle(req: SimRequest): SimReply {
+  protected handle(req: SimRequest): SimReply {
     const path = req.url.pathname;
     if (req.method === 'POST' && path === '/api/auth/login') {
       const { username, password } = this.body(req);
@@ -194,7 +174,7 @@ export const thingsboardSimulatorHook: SimulatorHook = {
         baseUrl: simulator.url,
         username: simulator.username,
         password: overrides.invalidCredentials ? `wrong-${simulator.password}` : simulator.password,
-        retry: { maxAttempts: overrides.maxAttempts ?? 3, baseDelayMs: 20 },
+        retry: simulatorClientRetry(overrides),
         ...(overrides.timeoutMs !== undefined ? { timeoutMs: overrides.timeoutMs } : {}),
       }),
       secrets: () => [simulator.password],
@@ -204,9 +184,7 @@ export const thingsboardSimulatorHook: SimulatorHook = {
           simulator.connect(credentials.psk);
         },
         disconnect: async (registration) => simulator.disconnect(registration.deviceId),
-        injectFault: async (fault) => simulator.faults.add(fault),
-        clearFaults: async () => simulator.faults.clear(),
-        requestCount: async () => simulator.requestCount,
+        ...simulator.faultControls(),
       },
       stop: () => simulator.stop(),
     };

@@ -1,14 +1,11 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Provisioner, type InstanceInfo, type ProvisioningProvider } from '@provisio/core';
-import { loadConfig, resolveInstance, type LoadedConfig } from './config/load-config.js';
+import { loadConfig, resolveCoordination, resolveInstance, type LoadedConfig } from './config/load-config.js';
 import { consoleOutput, type Output } from './output/format.js';
 
 /** The CLI's own package directory: built-in providers resolve from here when the project lacks them. */
 export const CLI_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** The built-in providers, loaded by package name like any other plugin. */
-export const BUILTIN_PLUGINS = ['@provisio/provider-huawei', '@provisio/provider-tencent'] as const;
 
 export interface GlobalOptions {
   config?: string;
@@ -28,8 +25,16 @@ export function pluginRoots(configFile?: string): string[] {
  * Builds only the named instance (its env references, plugin and config), so a broken instance
  * elsewhere in the file does not break this command.
  */
-export async function buildInstance(loaded: LoadedConfig, name: string): Promise<{ provisioner: Provisioner; info: InstanceInfo }> {
-  const provisioner = await Provisioner.create({ instances: { [name]: resolveInstance(loaded, name) } }, { resolveFrom: pluginRoots(loaded.file) });
+export async function buildInstance(
+  loaded: LoadedConfig,
+  name: string,
+  /** Used when the configuration names none (a queue worker coordinates through the queue's Redis). */
+  fallbackCoordination?: { redis: string },
+): Promise<{ provisioner: Provisioner; info: InstanceInfo }> {
+  const instance = resolveInstance(loaded, name);
+  // Loaded (and connected) only when configured: @provisio/redis stays out of every other command.
+  const coordination = resolveCoordination(loaded) ?? fallbackCoordination;
+  const provisioner = await Provisioner.create({ instances: { [name]: instance }, coordination }, { resolveFrom: pluginRoots(loaded.file) });
   return { provisioner, info: provisioner.list()[0] as InstanceInfo };
 }
 
@@ -37,8 +42,9 @@ export async function buildInstance(loaded: LoadedConfig, name: string): Promise
 export async function withInstance<T>(
   options: GlobalOptions & { instance: string },
   body: (provider: ProvisioningProvider, provisioner: Provisioner) => Promise<T>,
+  fallbackCoordination?: { redis: string },
 ): Promise<T> {
-  const { provisioner } = await buildInstance(loadConfig(options.config), options.instance);
+  const { provisioner } = await buildInstance(loadConfig(options.config), options.instance, fallbackCoordination);
   try {
     return await body(provisioner.get(options.instance), provisioner);
   } finally {

@@ -1,5 +1,6 @@
 import { Command, CommanderError, type ParseOptionsResult } from 'commander';
 import { registerBulkCommand } from './commands/bulk.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { registerConformanceCommand } from './commands/conformance.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerOperationCommands } from './commands/operations.js';
@@ -8,6 +9,10 @@ import { registerSimulateCommand } from './commands/simulate.js';
 import { consoleOutput, printError } from './output/format.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './output/exit-codes.js';
 import { flushStdout, guardStdout, stdoutFailed } from './output/stdout.js';
+import { readPackageInfo } from '@provisio/core';
+
+/** The CLI's version, as its package.json states it. */
+const CLI_VERSION = readPackageInfo(new URL('../../package.json', import.meta.url)).version;
 
 /**
  * Commander checks required options before unknown ones, so a typo (`--nodeid`) was reported as a
@@ -33,7 +38,7 @@ class ProvisioCommand extends Command {
 export function buildProgram(): { program: Command; exitCodes: Array<{ exitCode: number }> } {
   const program = new ProvisioCommand('provisio')
     .description('Provision IoT devices on any cloud through one interface')
-    .version('0.1.0')
+    .version(CLI_VERSION)
     .option('-c, --config <path>', 'configuration file (default: provisio.config.json)')
     .option('--json', 'machine-readable output')
     .showHelpAfterError()
@@ -42,7 +47,7 @@ export function buildProgram(): { program: Command; exitCodes: Array<{ exitCode:
   registerOperationCommands(program);
   registerProvidersCommand(program);
   registerSimulateCommand(program);
-  const exitCodes = [registerBulkCommand(program), registerConformanceCommand(program)];
+  const exitCodes = [registerBulkCommand(program), registerWorkerCommand(program), registerConformanceCommand(program)];
   registerDemoCommand(program);
   for (const command of program.commands) command.exitOverride();
   return { program, exitCodes };

@@ -14,6 +14,8 @@ interface CredentialLine {
 
 async function simulatorFor(plugin: string): Promise<RunningSimulator> {
   const loaded = await loadPlugin(plugin);
+  // No flow control: this file checks CSV/JSONL parsing, row validation, exit codes and file modes;
+  // the same bulk with limits on, in another process and killed with -9, is real-conditions-bulk.test.ts.
   return (loaded.simulator as NonNullable<typeof loaded.simulator>).start({ rateLimit: false });
 }
 
@@ -70,6 +72,28 @@ describe('cli: bulk', function () {
     expect(columns.code).to.equal(2);
     expect(columns.stderr).to.include('unknown CSV column(s) nodeid2');
     expect(await simulator.backend.requestCount()).to.equal(before);
+  });
+
+  it('a cloud that echoes a row\'s PSK and verify code in its error: neither appears in the failure table, --json or the journal\'s fail records (13.7)', async () => {
+    const psk = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
+    const verifyCode = 'ROWCODE-55713';
+    writeFileSync(join(dir, 'echo.csv'), ['nodeId,verifyCode,psk', `echo-1,${verifyCode},${psk}`].join('\n'));
+    const echo = `{"error_code":"50252","error_desc":"Internal server error for verify code ${verifyCode} with psk ${psk}"}`;
+    await simulator.backend?.injectFault({ kind: 'status', status: 500, body: echo, path: 'deviceCredentials', times: 20 });
+    const table = await provisio(['bulk', '-i', 'huawei', '--input', 'echo.csv', '--output', 'echo.jsonl'], { cwd: dir });
+    expect(table.code, table.stderr).to.equal(1);
+    expect(table.stdout + table.stderr).to.include('Failures').and.include('[REDACTED]');
+    const json = await provisio(['bulk', '-i', 'huawei', '--input', 'echo.csv', '--output', 'echo2.jsonl', '--json'], { cwd: dir });
+    expect(json.code).to.equal(1);
+    const failRecords = [readFileSync(join(dir, 'echo.jsonl.journal'), 'utf8'), readFileSync(join(dir, 'echo2.jsonl.journal'), 'utf8')]
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.includes('"t":"fail"'));
+    expect(failRecords.length).to.be.greaterThan(0);
+    for (const text of [table.stdout, table.stderr, json.stdout, json.stderr, ...failRecords]) {
+      expect(text).to.not.include(psk);
+      expect(text).to.not.include(verifyCode);
+    }
   });
 
   it('--strict stops at the first invalid row (exit 2); JSONL input works', async () => {

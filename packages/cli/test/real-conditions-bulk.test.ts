@@ -86,7 +86,7 @@ describe('real conditions: bulk against `provisio simulate` in another process, 
     const devices = (await simControl(info, dir, 'huawei', 'GET', '/__sim/devices')).json as Array<{ nodeId: string; deviceId: string; timeout: number; psk?: string }>;
     const ours = devices.filter((d) => d.nodeId.startsWith('rc-hw-'));
     expect(ours).to.have.length(150);
-    expect(ours.some((d) => 'psk' in d), 'the control surface shows no PSK').to.equal(false);
+    expect(ours.some((d) => 'psk' in d || 'verifyCode' in d), 'the control surface shows no PSK and no verify code').to.equal(false);
     const byNode = new Map(ours.map((d) => [d.nodeId, d]));
     for (const row of rows) {
       const line = out.find((l) => l.nodeId === row.nodeId) as Line;
@@ -127,7 +127,8 @@ describe('real conditions: bulk against `provisio simulate` in another process, 
       const connect = await simControl(info, dir, 'tencent', 'POST', '/__sim/device-connect', { productId, deviceName: line.nodeId, psk });
       expect(connect.status, `${line.nodeId} connects with its line's secret`).to.be.oneOf([200, 204]);
     }
-    console.log(`      tencent: ${kills} kills, ${out.filter((l) => l.recovered).length} recovered`);
+    const stats = (await simControl(info, dir, 'tencent', 'GET', '/__sim/stats')).json as { throttled: number };
+    console.log(`      tencent: ${kills} kills, ${out.filter((l) => l.recovered).length} recovered, ${stats.throttled} throttled answers`);
   });
 
   it('huawei: registrations whose answers were lost are recovered with the row\'s own verify code, PSK and validity (never-connected devices cannot be rekeyed: 100610)', async () => {

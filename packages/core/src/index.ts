@@ -7,6 +7,7 @@ export * from './contract/base-provider.js';
 export * from './errors/error-codes.js';
 export * from './errors/provisioning-error.js';
 export * from './errors/redactor.js';
+export * from './errors/invalid-input.js';
 export * from './validation/validator.js';
 export * from './validation/schemas.js';
 export * from './http/backoff.js';
@@ -14,6 +15,18 @@ export * from './http/rate-limiter.js';
 export * from './http/tls.js';
 export * from './http/token-manager.js';
 export * from './http/http-client.js';
+export * from './coordination/coordination.js';
+export * from './coordination/in-process.js';
+export * from './coordination/load-coordination.js';
+// The provider kit: what every provider would otherwise assemble by hand.
+export * from './kit/client-config.js';
+export * from './kit/bearer-token-auth.js';
+export * from './kit/request-signer.js';
+export * from './kit/server-clock.js';
+export * from './kit/error-table.js';
+export * from './kit/command.js';
+export * from './kit/package-info.js';
+export * from './kit/provider-plugin.js';
 export * from './plugins/plugin.js';
 export * from './plugins/plugin-loader.js';
 export * from './plugins/provisioner.js';
@@ -28,5 +41,5 @@ export * from './simulator/pki.js';
 
 // Validators generated at build time for the schemas above (see scripts/precompile-schemas.mjs).
 import { loadPrecompiledValidators } from './validation/validator.js';
-await loadPrecompiledValidators(new URL('./precompiled-validators.js', import.meta.url));
+loadPrecompiledValidators(new URL('./precompiled-validators.cjs', import.meta.url));
 export * from './simulator/base-simulator.js';

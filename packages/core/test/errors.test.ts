@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ERROR_CODE_LIST, ProvisioningError, Redactor, REDACTED, isProvisioningError } from '../src/index.js';
+import { DEFAULT_MAX_RECENT_SECRETS, ERROR_CODE_LIST, ProvisioningError, Redactor, REDACTED, isProvisioningError } from '../src/index.js';
 
 describe('core: ProvisioningError', () => {
   it('documents a small fixed set of codes', () => {
@@ -78,5 +78,45 @@ describe('core: the redactor\'s patterns leave ordinary words and advice alone',
     expect(patternRedactor.redact('secret=s3cr3t-Value&appId=x')).to.equal('secret=[REDACTED]&appId=x');
     expect(patternRedactor.redact('{"psk":"0123456789abcdef"}')).to.equal('{"psk":"[REDACTED]"}');
     expect(patternRedactor.redact('accessToken: abcdefghijklmnopqrstuv')).to.equal('accessToken: [REDACTED]');
+  });
+});
+
+describe('core: the redactor stays bounded (issue 13.9)', () => {
+  it('remembers at most maxRecentSecrets run-time secrets; configured and held ones are never evicted', () => {
+    const redactor = new Redactor(['configured-app-secret'], { maxRecentSecrets: 100 });
+    redactor.hold('token', 'current-access-token');
+    for (let i = 0; i < 100_000; i++) redactor.add(`issued-psk-${i}`);
+    // 1 configured + 1 held + 100 recent: not 100,002.
+    expect(redactor.size).to.equal(102);
+    const text = redactor.redact('configured-app-secret current-access-token issued-psk-99999 issued-psk-99900');
+    expect(text).to.equal(`${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED}`);
+    // The oldest run-time secret was let go: the bound is real.
+    expect(redactor.redact('issued-psk-0 ')).to.equal('issued-psk-0 ');
+  });
+
+  it('the default bound is finite', () => {
+    const redactor = new Redactor();
+    for (let i = 0; i < DEFAULT_MAX_RECENT_SECRETS + 500; i++) redactor.add(`psk-value-${i}`);
+    expect(redactor.size).to.equal(DEFAULT_MAX_RECENT_SECRETS);
+  });
+
+  it('a held token replaced by a new one stays redacted as a recent secret; re-adding refreshes a secret\'s place', () => {
+    const redactor = new Redactor([], { maxRecentSecrets: 3 });
+    redactor.hold('token', 'first-token-value');
+    redactor.hold('token', 'second-token-value');
+    expect(redactor.redact('first-token-value second-token-value')).to.equal(`${REDACTED} ${REDACTED}`);
+    redactor.add('aaaa-1');
+    redactor.add('first-token-value'); // used again: most recent now
+    redactor.add('aaaa-2');
+    redactor.add('aaaa-3');
+    expect(redactor.redact('first-token-value aaaa-1')).to.equal(`${REDACTED} aaaa-1`);
+  });
+
+  it('a secret added after a redact is redacted by the next one (the sorted list is rebuilt on change)', () => {
+    const redactor = new Redactor();
+    redactor.add('short');
+    expect(redactor.redact('short shortlonger')).to.equal(`${REDACTED} ${REDACTED}longer`);
+    redactor.add('shortlonger');
+    expect(redactor.redact('short shortlonger')).to.equal(`${REDACTED} ${REDACTED}`);
   });
 });

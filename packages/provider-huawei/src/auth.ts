@@ -1,116 +1,39 @@
-import {
-  ProvisioningError,
-  TokenManager,
-  type AccessToken,
-  type AuthStep,
-  type HttpClient,
-  type PreparedRequest,
-  type Redactor,
-  type TokenSource,
-} from '@provisio/core';
-import { PATHS } from './paths.js';
-
-interface LoginAnswer {
-  accessToken?: string;
-  refreshToken?: string;
-  expiresIn?: number | string;
-}
+import { BearerTokenAuth, sendCommand, TokenManager, type AccessToken, type HttpClient, type TokenManagerOptions, type TokenSource } from '@provisio/core';
+import { login, refreshToken } from './commands.js';
+import { REFRESH_REFUSED, TOKEN_REJECTED } from './errors.js';
 
 /**
- * Login (form-urlencoded, seed 003) and refresh (JSON, vendor notes) for one app.
- * Both go through the instance's HTTP client, so they count against its flow control.
+ * Login and refresh for one app, through the instance's HTTP client, so they count against its
+ * flow control. Issued tokens are registered with the client's redactor by the commands.
  */
 export class HuaweiTokenSource implements TokenSource {
   constructor(
     private readonly http: HttpClient,
-    private readonly credentials: { appId: string; secret: string },
-    private readonly redactor: Redactor,
+    private readonly app: { appId: string; secret: string },
   ) {}
 
-  async login(): Promise<AccessToken> {
-    const response = await this.http.send({
-      operation: 'login',
-      method: 'POST',
-      path: PATHS.login,
-      form: { appId: this.credentials.appId, secret: this.credentials.secret },
-      // A repeated login only replaces a token we never received: safe to retry.
-      idempotent: true,
-      authenticate: false,
-    });
-    return this.toToken(response.data as LoginAnswer);
+  login(): Promise<AccessToken> {
+    return sendCommand(this.http, login, this.app, 'login');
   }
 
-  async refresh(current: AccessToken): Promise<AccessToken> {
-    const response = await this.http.send({
-      operation: 'refreshToken',
-      method: 'POST',
-      path: PATHS.refreshToken,
-      json: { appId: this.credentials.appId, secret: this.credentials.secret, refreshToken: current.refreshToken },
-      idempotent: true,
-      authenticate: false,
-    });
-    return this.toToken(response.data as LoginAnswer);
+  refresh(current: AccessToken): Promise<AccessToken> {
+    return sendCommand(this.http, refreshToken, { ...this.app, refreshToken: current.refreshToken }, 'refreshToken');
   }
 
   /**
-   * The refresh answers that mean this refresh token will not do (VENDOR-NOTES: 401 100208 "log
-   * in again"; 102202/50400 an empty or malformed one): only then is a new login worth its cost,
-   * since a login invalidates the token every other holder of this app is using.
+   * Only a refused refresh token is worth a new login: on OceanConnect a login invalidates the
+   * token every other holder of this app is using.
    */
   refreshRefused(error: unknown): boolean {
-    const vendorCode = (error as ProvisioningError | undefined)?.vendorCode;
-    return vendorCode === '100208' || vendorCode === '102202' || vendorCode === '50400';
-  }
-
-  private toToken(answer: LoginAnswer | undefined): AccessToken {
-    const expiresIn = Number(answer?.expiresIn ?? 3600);
-    if (!answer?.accessToken || !Number.isFinite(expiresIn)) {
-      throw new ProvisioningError({
-        code: 'INTERNAL',
-        message: 'OceanConnect login answer has no accessToken/expiresIn',
-        provider: 'huawei',
-        operation: 'login',
-        retryable: false,
-      });
-    }
-    this.redactor.addIssued(answer.accessToken);
-    this.redactor.addIssued(answer.refreshToken);
-    return { value: answer.accessToken, refreshToken: answer.refreshToken, expiresAt: Date.now() + expiresIn * 1000 };
+    return REFRESH_REFUSED.has(String((error as { vendorCode?: unknown } | undefined)?.vendorCode));
   }
 }
 
-/** Adds `app_key` and `Authorization: Bearer` to every call; on 1010005 renews the token once. */
-export class HuaweiAuthStep implements AuthStep {
-  constructor(
-    private readonly appId: string,
-    readonly tokens: TokenManager,
-  ) {}
-
-  async ready(): Promise<void> {
-    await this.tokens.get();
-  }
-
-  isReady(): boolean {
-    return this.tokens.isFresh();
-  }
-
-  /** Synchronous while the token is fresh (the usual case): no await on the hot path. */
-  authorize(request: PreparedRequest): void | Promise<void> {
-    request.headers.app_key = this.appId;
-    const token = this.tokens.peek();
-    if (token !== undefined) {
-      request.headers.Authorization = `Bearer ${token}`;
-      return undefined;
-    }
-    return this.tokens.get().then((value) => {
-      request.headers.Authorization = `Bearer ${value}`;
-    });
-  }
-
-  async recover(error: ProvisioningError, request: PreparedRequest): Promise<boolean> {
-    if (error.vendorCode !== '1010005') return false;
-    const stale = (request.headers.Authorization ?? '').replace(/^Bearer /, '');
-    await this.tokens.invalidate(stale);
-    return true;
-  }
+/** Every call carries `app_key` and `Authorization: Bearer`; a 1010005 renews the token once. */
+export function huaweiAuth(http: HttpClient, app: { appId: string; secret: string }, tokenOptions: TokenManagerOptions): BearerTokenAuth {
+  return new BearerTokenAuth({
+    tokens: new TokenManager(new HuaweiTokenSource(http, app), tokenOptions),
+    headers: { app_key: app.appId },
+    isTokenRejected: (error) => error.vendorCode === TOKEN_REJECTED,
+  });
 }

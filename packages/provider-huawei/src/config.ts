@@ -1,26 +1,12 @@
-import {
-  rateLimitSchema,
-  retryOptionsSchema,
-  tlsOptionsSchema,
-  type JsonSchema,
-  type RateLimitOptions,
-  type RetryOptions,
-  type TlsOptions,
-} from '@provisio/core';
+import { clientConfigProperties, type ClientConfig, type JsonSchema, type RateLimitOptions } from '@provisio/core';
 
 /** Configuration of one OceanConnect application (one provider instance). */
-export interface HuaweiConfig {
+export interface HuaweiConfig extends ClientConfig {
   /** e.g. "https://iot.example.com:8743" (the northbound API root). */
   baseUrl: string;
   appId: string;
   secret: string;
-  /** Client certificate (PEM or PKCS#12) and CA; hostname verification is on unless switched off. */
-  tls?: TlsOptions;
-  /** Client-side flow control; OceanConnect's default is 100 calls per minute per app. */
-  rateLimit?: RateLimitOptions | false;
-  timeoutMs?: number;
-  retry?: RetryOptions;
-  /** Verification-code validity (seconds) when a request gives none; the platform default is 180. */
+  /** Verification-code validity (seconds) when a request gives none; the platform default. */
   defaultValiditySeconds?: number;
   /** Renew the access token this many seconds before it expires. Default 300. */
   refreshAheadSeconds?: number;
@@ -33,7 +19,9 @@ export interface HuaweiConfig {
   registerMode?: 'verification-code' | 'password';
 }
 
+/** OceanConnect's flow control: 100 calls per minute per app (VENDOR-NOTES). */
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 100, intervalMs: 60_000 };
+/** Verification-code validity the platform applies when a registration gives none (seed 000). */
 export const DEFAULT_VALIDITY_SECONDS = 180;
 
 const secret = { type: 'string', minLength: 1, writeOnly: true } as const;
@@ -47,10 +35,7 @@ export const huaweiConfigSchema: JsonSchema = {
     baseUrl: { type: 'string', pattern: '^https?://[^\\s/]+' },
     appId: { ...text, maxLength: 256 },
     secret: { ...secret, maxLength: 256 },
-    tls: tlsOptionsSchema,
-    rateLimit: rateLimitSchema,
-    timeoutMs: { type: 'integer', minimum: 1 },
-    retry: retryOptionsSchema,
+    ...clientConfigProperties,
     defaultValiditySeconds: { type: 'integer', minimum: 0, maximum: 2147483647 },
     refreshAheadSeconds: { type: 'integer', minimum: 0 },
     deleteCascade: { type: 'boolean' },

@@ -1,15 +1,10 @@
-import { ProvisioningError, type ErrorCode, type HttpResponse, type ResponseInterpreter } from '@provisio/core';
-
-interface VendorError {
-  code: ErrorCode;
-  retryable?: boolean;
-}
+import { ErrorTable, type VendorError, type VendorErrorMapping } from '@provisio/core';
 
 /**
  * Every OceanConnect error code from seeds 000-003 and the vendor notes (delete, refresh,
  * device query), mapped to core codes. The vendor code is always kept on the error.
  */
-export const HUAWEI_ERRORS: Readonly<Record<string, VendorError>> = {
+export const HUAWEI_ERRORS: Readonly<Record<string, VendorErrorMapping>> = {
   // seed 000 (register); 103028 comes with HTTP 200
   '103028': { code: 'QUOTA_EXCEEDED' }, // the license pool resources are used up
   '100003': { code: 'INVALID_INPUT' }, // invalid verify code
@@ -40,20 +35,15 @@ export const HUAWEI_ERRORS: Readonly<Record<string, VendorError>> = {
   '100247': { code: 'ACCESS_DENIED' }, // the app is frozen
 };
 
-function codeForStatus(status: number): ErrorCode {
-  if (status === 400) return 'INVALID_INPUT';
-  if (status === 401) return 'AUTHENTICATION_FAILED';
-  if (status === 403) return 'ACCESS_DENIED';
-  if (status === 404) return 'NOT_FOUND';
-  if (status === 409) return 'ALREADY_EXISTS';
-  if (status === 429) return 'RATE_LIMITED';
-  if (status === 408 || status === 504) return 'TIMEOUT';
-  if (status >= 500) return 'UNAVAILABLE';
-  return 'INTERNAL';
-}
+/** The gateway's answer to a stale or replaced access token (renew once and re-send). */
+export const TOKEN_REJECTED = '1010005';
+/** Refresh answers that mean the refresh token will not do (VENDOR-NOTES): only a login helps. */
+export const REFRESH_REFUSED: ReadonlySet<string> = new Set(['100208', '102202', '50400']);
+
+export const huaweiErrors = new ErrorTable({ provider: 'huawei', vendorName: 'OceanConnect', codes: HUAWEI_ERRORS });
 
 /** Reads either error body shape: business `error_code/error_desc` or gateway `resultcode/resultmsg`. */
-export function vendorErrorOf(data: unknown): { code: string; message: string } | undefined {
+export function vendorErrorOf(data: unknown): VendorError | undefined {
   if (!data || typeof data !== 'object') return undefined;
   const body = data as Record<string, unknown>;
   const code = body.error_code ?? body.resultcode;
@@ -62,46 +52,5 @@ export function vendorErrorOf(data: unknown): { code: string; message: string } 
   return { code: String(code), message: String(message) };
 }
 
-export function huaweiError(
-  vendor: { code: string; message: string },
-  context: { httpStatus: number; operation?: string },
-): ProvisioningError {
-  const known = HUAWEI_ERRORS[vendor.code];
-  const code = known?.code ?? codeForStatus(context.httpStatus);
-  return new ProvisioningError({
-    code,
-    message: `OceanConnect error ${vendor.code}${vendor.message ? `: ${vendor.message}` : ''} (HTTP ${context.httpStatus})`,
-    provider: 'huawei',
-    operation: context.operation,
-    vendorCode: vendor.code,
-    vendorMessage: vendor.message,
-    httpStatus: context.httpStatus,
-    retryable: known?.retryable,
-  });
-}
-
 /** The HTTP layer's interpreter for OceanConnect answers (errors may come with HTTP 200). */
-export const interpretHuaweiResponse: ResponseInterpreter = (response: HttpResponse, request) => {
-  const vendor = vendorErrorOf(response.data);
-  if (vendor) return huaweiError(vendor, { httpStatus: response.status, operation: request.operation });
-  if (response.status >= 200 && response.status < 300) {
-    if (response.status !== 204 && response.text.trim() !== '' && response.data === undefined) {
-      return new ProvisioningError({
-        code: 'INTERNAL',
-        message: `OceanConnect answered ${request.method} ${request.url.pathname} with a body that is not JSON`,
-        provider: 'huawei',
-        operation: request.operation,
-        httpStatus: response.status,
-        retryable: false,
-      });
-    }
-    return undefined;
-  }
-  return new ProvisioningError({
-    code: codeForStatus(response.status),
-    message: `OceanConnect answered HTTP ${response.status} without an error code`,
-    provider: 'huawei',
-    operation: request.operation,
-    httpStatus: response.status,
-  });
-};
+export const interpretHuaweiResponse = huaweiErrors.interpreter({ readError: (response) => vendorErrorOf(response.data) });

@@ -45,13 +45,18 @@ describe('provisio-conformance runner', function () {
     expect(noSimulator.stdout + noSimulator.stderr).to.include('offers no simulator');
   });
 
-  it('--live runs the suite against a running cloud from an env config, skipping the device side', async () => {
+  it('--live runs the suite against a running cloud from an env config within its flow control, skipping the device side and deleting every device it created', async () => {
     // A simulator stands in for the real cloud here; the runner only sees a URL and credentials.
-    const cloud = await huaweiSimulatorHook.start({ rateLimit: false });
+    // Flow control ON, Huawei's default 100 calls/min scaled twentyfold (100 per 3 s) in the cloud
+    // and in the client config alike; the per-test budget scaled down with it (3 s instead of 30):
+    // the 100-registration scenario needs ~200 calls, about 6 s, so only a time budget taken
+    // from the manifest's flowControl lets it pass (issue 13.13).
+    const cloud = await huaweiSimulatorHook.start({ rateLimit: { limit: 100, intervalMs: 3000 } });
     try {
       const { secret, ...config } = cloud.instanceConfig() as Record<string, unknown>;
+      expect(config.rateLimit).to.deep.equal({ limit: 100, intervalMs: 3000 });
       const dir = mkdtempSync(join(tmpdir(), 'provisio-conformance-'));
-      const result = await run(['@provisio/provider-huawei', '--live', '--reporter', 'dot', '--report-dir', dir], {
+      const result = await run(['@provisio/provider-huawei', '--live', '--reporter', 'dot', '--report-dir', dir, '--timeout', '3000'], {
         PROVISIO_CONFORMANCE_CONFIG: JSON.stringify({ ...config, secret: '${LIVE_APP_SECRET}' }),
         LIVE_APP_SECRET: String(secret),
       });
@@ -65,6 +70,11 @@ describe('provisio-conformance runner', function () {
       expect(connect).to.include({ status: 'skip' });
       expect(connect?.message).to.include('device side');
       expect(report.results.find((r) => r.title.startsWith('register: creates'))).to.include({ status: 'pass' });
+      expect(report.results.find((r) => r.title.includes('parallel registrations'))).to.include({ status: 'pass' });
+      expect(report.results.find((r) => r.title.startsWith('cleanup:'))).to.include({ status: 'pass' });
+      // Nothing left on the cloud: every device the suite created was deleted.
+      const devices = (await (await fetch(new URL('/__sim/devices', cloud.url))).json()) as unknown[];
+      expect(devices, 'devices left on the cloud').to.have.length(0);
     } finally {
       await cloud.stop();
     }

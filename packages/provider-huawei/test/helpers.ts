@@ -14,6 +14,9 @@ export async function rig(
   simOptions: HuaweiSimulatorOptions = {},
   config: Partial<HuaweiConfig> = {},
 ): Promise<Rig> {
+  // Flow control and client limit off by default: unit tests of one behaviour each (errors, tokens,
+  // validation, side effects) must not wait for a 100/min window. Tests about flow control pass
+  // `flowControl`/`rateLimit` explicitly; the limits-on lane is packages/cli/test/real-conditions*.
   const simulator = await HuaweiSimulator.start({ flowControl: false, ...simOptions });
   const app = simulator.apps[0]!;
   const full: HuaweiConfig = {

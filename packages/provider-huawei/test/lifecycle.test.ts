@@ -111,6 +111,12 @@ describe('huawei: verification-code validity period (simulator)', () => {
   });
 
   it('uses the configured default validity (180 s unless configured)', async () => {
+    // 180 s is seed 000's platform default, written here and not read from the client's constant.
+    r = await rig();
+    const platformDefault = await r.provider.register({ nodeId: 'p' });
+    expect((platformDefault.credentials as { validitySeconds: number }).validitySeconds).to.equal(180);
+    expect(r.simulator.listDevices()[0]?.timeout).to.equal(180);
+    await r.close();
     r = await rig({}, { defaultValiditySeconds: 42 });
     const registration = await r.provider.register({ nodeId: 'd' });
     expect((registration.credentials as { validitySeconds: number }).validitySeconds).to.equal(42);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Redactor, TokenManager } from '@provisio/core';
+import { TokenManager } from '@provisio/core';
 import { HuaweiTokenSource } from '../src/index.js';
 import { failure, rig, type Rig } from './helpers.js';
 
@@ -18,7 +18,7 @@ describe('huawei: refresh failures and the fallback to login', function () {
   beforeEach(async () => {
     offsetMs = 0;
     r = await rig({ now, tokenTtlSeconds: 3600 });
-    manager = new TokenManager(new HuaweiTokenSource(r.provider.http, r.config, new Redactor()), { refreshAheadMs: 300_000, now });
+    manager = new TokenManager(new HuaweiTokenSource(r.provider.http, r.config), { refreshAheadMs: 300_000, now });
     await manager.get();
     offsetMs = 3_500_000; // 100 s left: inside the refresh window, the token still valid at the platform
   });

@@ -1,9 +1,7 @@
 import { expect } from 'chai';
-import { Provisioner } from '@provisio/core';
-import huaweiPlugin, { type HuaweiProvider } from '../src/index.js';
+import { Provisioner, TokenManager } from '@provisio/core';
+import huaweiPlugin, { HuaweiTokenSource, type HuaweiProvider } from '../src/index.js';
 import { failure, rig, type Rig } from './helpers.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('huawei: tokens', function () {
   this.timeout(30_000);
@@ -17,23 +15,39 @@ describe('huawei: tokens', function () {
     expect(r.simulator.stats.logins).to.equal(1);
   });
 
+  // One injectable clock drives the simulator and the token manager: the refresh window is
+  // reached by moving the clock, not by sleeping (issue 13.16).
+  const clocked = async () => {
+    let offsetMs = 0;
+    const now = () => Date.now() + offsetMs;
+    r = await rig({ now, tokenTtlSeconds: 3600 });
+    const manager = new TokenManager(new HuaweiTokenSource(r.provider.http, r.config), { refreshAheadMs: 300_000, now });
+    await manager.get();
+    return { manager, advance: (ms: number) => (offsetMs += ms) };
+  };
+
   it('refreshes ahead of expiry with the refresh token (JSON), not a new login', async () => {
-    r = await rig({ tokenTtlSeconds: 1 }, { refreshAheadSeconds: 300 });
-    await r.provider.register({ nodeId: 'a' });
-    await sleep(920); // inside the last tenth of the 1 s lifetime
-    await r.provider.register({ nodeId: 'b' });
+    const { manager, advance } = await clocked();
+    advance(3_400_000); // 200 s left of 3,600: inside the 300 s refresh window
+    await manager.get();
     expect(r.simulator.stats).to.include({ logins: 1, refreshes: 1 });
-    expect(r.provider.tokens.stats).to.include({ logins: 1, refreshes: 1, refreshFailures: 0 });
+    expect(manager.stats).to.include({ logins: 1, refreshes: 1, refreshFailures: 0 });
+  });
+
+  it('does not refresh before the window', async () => {
+    const { manager, advance } = await clocked();
+    advance(3_200_000); // 400 s left: outside the 300 s window
+    await manager.get();
+    expect(r.simulator.stats).to.include({ logins: 1, refreshes: 0 });
   });
 
   it('falls back to login when the refresh answers 100208', async () => {
-    r = await rig({ tokenTtlSeconds: 1 });
-    await r.provider.register({ nodeId: 'a' });
+    const { manager, advance } = await clocked();
     r.simulator.revokeRefreshTokens();
-    await sleep(920);
-    await r.provider.register({ nodeId: 'b' });
+    advance(3_400_000);
+    await manager.get();
     expect(r.simulator.stats).to.include({ logins: 2, refreshes: 0 });
-    expect(r.provider.tokens.stats.refreshFailures).to.equal(1);
+    expect(manager.stats.refreshFailures).to.equal(1);
   });
 
   it('on 1010005 re-authenticates once and retries; a second 1010005 fails', async () => {
@@ -58,6 +72,17 @@ describe('huawei: tokens', function () {
     await r.provider.register({ nodeId: 'c' }); // 1010005 -> one login -> retried
     expect(r.simulator.stats.logins).to.equal(3);
     await second.close();
+  });
+
+  it('two instances of one app in one Provisioner share one login and one budget (in-process coordination)', async () => {
+    r = await rig({ flowControl: { limit: 10, intervalMs: 1000 } });
+    const config = { ...r.config, rateLimit: { limit: 10, intervalMs: 1000 } };
+    const both = await Provisioner.create({ instances: { one: { plugin: huaweiPlugin, config }, two: { plugin: huaweiPlugin, config } } });
+    const [one, two] = [both.get('one'), both.get('two')];
+    // Each alone would keep to 10/s; together, without a shared budget, they would send 20/s and be throttled.
+    await Promise.all(Array.from({ length: 14 }, (_, i) => (i % 2 ? one : two).register({ nodeId: `pair-${i}` })));
+    expect(r.simulator.stats).to.include({ logins: 1, throttled: 0 });
+    await both.close();
   });
 
   it('1,000 concurrent calls on a cold instance cause exactly one login', async () => {

@@ -29,6 +29,15 @@ describe('huawei: invalid input fails with INVALID_INPUT before any request', ()
     ['productId and model fields together', { nodeId: 'n', productId: 'p', vendor: { deviceInfo: model } }, 'request.productId', 'oneOf'],
     ['unknown vendor field', { nodeId: 'n', vendor: { colour: 'red' } }, 'request.vendor.colour', 'additionalProperties'],
     ['isSecure not boolean', { nodeId: 'n', vendor: { isSecure: 'yes' } }, 'request.vendor.isSecure', 'type'],
+    // Issue 13.15: control characters and lone surrogates never reach the platform.
+    ['NUL in nodeId', { nodeId: 'dev\u00001' }, 'request.nodeId', 'pattern'],
+    ['CR/LF in nodeId', { nodeId: 'dev1\r\nX-Injected: 1' }, 'request.nodeId', 'pattern'],
+    ['a lone high surrogate in nodeId', { nodeId: 'dev\uD800' }, 'request.nodeId', 'pattern'],
+    ['a lone low surrogate in nodeId', { nodeId: '\uDC00dev' }, 'request.nodeId', 'pattern'],
+    ['LF in name', { nodeId: 'n', name: 'line\nbreak' }, 'request.name', 'pattern'],
+    ['DEL in name', { nodeId: 'n', name: 'a\u007Fb' }, 'request.name', 'pattern'],
+    ['NUL in verifyCode', { nodeId: 'n', verifyCode: 'CODE\u0000' }, 'request.verifyCode', 'pattern'],
+    ['a lone surrogate in verifyCode', { nodeId: 'n', verifyCode: 'CODE\uDBFF' }, 'request.verifyCode', 'pattern'],
   ];
 
   for (const [name, request, field, rule] of registers) {
@@ -44,6 +53,8 @@ describe('huawei: invalid input fails with INVALID_INPUT before any request', ()
     ['a PSK (OceanConnect cannot set one on rekey)', { psk: 'abcdef12' }, 'request.psk'],
     ['nodeId over 256 characters', { nodeId: 'x'.repeat(257) }, 'request.nodeId'],
     ['timeout out of range', { validitySeconds: -5 }, 'request.validitySeconds'],
+    ['CR in nodeId', { nodeId: 'new\rnode' }, 'request.nodeId'],
+    ['a lone surrogate in verifyCode', { verifyCode: '\uD83D' }, 'request.verifyCode'],
   ];
   for (const [name, request, field] of rekeys) {
     it(`rekey: ${name}`, async () => {
@@ -52,6 +63,12 @@ describe('huawei: invalid input fails with INVALID_INPUT before any request', ()
       expect(r.simulator.stats).to.deep.equal(before);
     });
   }
+
+  it('lookup: a nodeId with a NUL or a lone surrogate', async () => {
+    for (const nodeId of ['a\u0000b', 'a\uDFFFb']) {
+      expect(await failure(r.provider.lookup({ nodeId }))).to.include({ code: 'INVALID_INPUT', field: 'request.nodeId' });
+    }
+  });
 
   for (const op of ['status', 'unregister'] as const) {
     it(`${op}: a device id that would escape the path`, async () => {

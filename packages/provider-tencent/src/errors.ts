@@ -1,12 +1,7 @@
-import { ProvisioningError, type ErrorCode, type HttpResponse, type ResponseInterpreter } from '@provisio/core';
-
-interface VendorError {
-  code: ErrorCode;
-  retryable?: boolean;
-}
+import { ErrorTable, type VendorErrorMapping } from '@provisio/core';
 
 /** Every code in the vendor notes (both faces), mapped to core codes. */
-export const TENCENT_ERRORS: Readonly<Record<string, VendorError>> = {
+export const TENCENT_ERRORS: Readonly<Record<string, VendorErrorMapping>> = {
   'AuthFailure.SignatureExpire': { code: 'AUTHENTICATION_FAILED' }, // clock more than 5 min off
   'AuthFailure.SignatureFailure': { code: 'AUTHENTICATION_FAILED' },
   'AuthFailure.SecretIdNotFound': { code: 'AUTHENTICATION_FAILED' },
@@ -28,7 +23,7 @@ export const TENCENT_ERRORS: Readonly<Record<string, VendorError>> = {
 };
 
 /** Families by prefix, for codes the table does not name (Tencent adds sub-codes freely). */
-const PREFIXES: ReadonlyArray<[string, VendorError]> = [
+const PREFIXES: ReadonlyArray<readonly [string, VendorErrorMapping]> = [
   ['AuthFailure.', { code: 'AUTHENTICATION_FAILED' }],
   ['InvalidParameterValue.', { code: 'INVALID_INPUT' }],
   ['InvalidParameter.', { code: 'INVALID_INPUT' }],
@@ -43,50 +38,22 @@ const PREFIXES: ReadonlyArray<[string, VendorError]> = [
   ['FailedOperation.', { code: 'INTERNAL' }],
 ];
 
-export function mapTencentCode(vendorCode: string): VendorError {
-  return TENCENT_ERRORS[vendorCode] ?? PREFIXES.find(([prefix]) => vendorCode.startsWith(prefix))?.[1] ?? { code: 'INTERNAL' };
-}
+/** The signature's timestamp was more than five minutes off: correct the clock, sign again. */
+export const SIGNATURE_EXPIRED = 'AuthFailure.SignatureExpire';
+
+export const tencentErrors = new ErrorTable({ provider: 'tencent', vendorName: 'Tencent IoT Explorer', codes: TENCENT_ERRORS, prefixes: PREFIXES });
 
 interface ResponseEnvelope {
   Response?: { Error?: { Code?: string; Message?: string }; RequestId?: string };
-  /** The legacy /register/dev shape. */
-  code?: number;
-  message?: string;
 }
 
-/** Both faces answer HTTP 200 with `Response.Error` on failure. */
-export const interpretTencentResponse: ResponseInterpreter = (response: HttpResponse, request) => {
-  const envelope = response.data as ResponseEnvelope | undefined;
-  const vendor = envelope?.Response?.Error;
-  const requestId = envelope?.Response?.RequestId;
-  if (vendor?.Code) {
-    const mapped = mapTencentCode(vendor.Code);
-    return new ProvisioningError({
-      code: mapped.code,
-      message: `Tencent IoT Explorer error ${vendor.Code}: ${vendor.Message ?? ''}`.trim(),
-      provider: 'tencent',
-      operation: request.operation,
-      vendorCode: vendor.Code,
-      vendorMessage: vendor.Message,
-      httpStatus: response.status,
-      requestId,
-      retryable: mapped.retryable,
-    });
-  }
-  if (response.status >= 200 && response.status < 300 && envelope?.Response) return undefined;
-  const status = response.status;
-  const code: ErrorCode =
-    status >= 500 ? 'UNAVAILABLE' : status === 429 ? 'RATE_LIMITED' : status === 401 || status === 403 ? 'AUTHENTICATION_FAILED' : 'INTERNAL';
-  return new ProvisioningError({
-    code,
-    message:
-      status >= 200 && status < 300
-        ? `Tencent answered ${request.method} ${request.url.pathname} with a body that is not a Cloud API response`
-        : `Tencent answered HTTP ${status}`,
-    provider: 'tencent',
-    operation: request.operation,
-    httpStatus: status,
-    requestId,
-    retryable: code === 'UNAVAILABLE' || code === 'RATE_LIMITED',
-  });
-};
+/** Both faces answer HTTP 200 with `Response.Error` on failure; a success is a `Response` envelope. */
+export const interpretTencentResponse = tencentErrors.interpreter({
+  readError: (response) => {
+    const envelope = response.data as ResponseEnvelope | undefined;
+    const error = envelope?.Response?.Error;
+    return error?.Code ? { code: error.Code, message: error.Message, requestId: envelope?.Response?.RequestId } : undefined;
+  },
+  isWellFormed: (response) => (response.data as ResponseEnvelope | undefined)?.Response !== undefined,
+  expected: 'a Cloud API response',
+});

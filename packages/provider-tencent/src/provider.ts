@@ -1,16 +1,17 @@
-import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { inject, injectable } from 'tsyringe';
 import {
   BaseProvider,
-  HttpClient,
-  INSTANCE_CONTEXT,
+  createHttpClient,
+  invalidInput,
   ProvisioningError,
+  sendCommand,
+  ServerClock,
+  type Command,
   type Connectivity,
   type DeviceCredentials,
   type DeviceRef,
   type DeviceStatus,
-  type HttpRequest,
+  type HttpClient,
   type InstanceContext,
   type LookupRequest,
   type Operation,
@@ -19,34 +20,25 @@ import {
   type Registration,
   type RekeyRequest,
   type SealedCredentials,
+  flowControlOf,
 } from '@provisio/core';
-import { CLOUD_API_ENDPOINT, CLOUD_API_SERVICE, CLOUD_API_VERSION, DEFAULT_RATE_LIMIT, type TencentConfig } from './config.js';
+import {
+  createDevice,
+  deleteDevice,
+  deleteDeviceOnce,
+  describeDevice,
+  dynamicRegister,
+  TENCENT_SEALED_SCHEME,
+  type CloudDevice,
+  type CreatedDevice,
+} from './commands.js';
+import { CLOUD_API_ENDPOINT, CLOUD_API_SERVICE, DEFAULT_RATE_LIMIT, DEFAULT_REGION, gatewayUrlOf, type TencentConfig } from './config.js';
 import { interpretTencentResponse } from './errors.js';
 import { openPayload } from './payload-cipher.js';
 import { tencentDeviceRefSchema, tencentRegisterSchema, tencentRekeySchema } from './schemas.js';
-import { ServerClock } from './signing/clock.js';
-import { DeviceRegistrationSigner, Tc3Signer } from './signing/signers.js';
+import { deviceRegistrationSigner, tc3Signer } from './signing/signers.js';
 
-/** The scheme name of payloads sealed by dynamic registration. */
-export const TENCENT_SEALED_SCHEME = 'tencent/aes-128-cbc-zero';
-
-interface CloudDevice {
-  DeviceName?: string;
-  Status?: number;
-  FirstOnlineTime?: number;
-  LoginTime?: number;
-  EnableState?: number;
-  DevicePsk?: string;
-  DeviceCert?: string;
-  [key: string]: unknown;
-}
-
-interface CreatedDevice {
-  DeviceName?: string;
-  DevicePsk?: string;
-  DeviceCert?: string;
-  DevicePrivateKey?: string;
-}
+export { TENCENT_SEALED_SCHEME };
 
 /** How long a rekey waits for its delete to show, in request timeouts. */
 const DELETE_CONFIRM_FACTOR = 3;
@@ -70,6 +62,8 @@ export function tencentCapabilities(config: TencentConfig): ProviderCapabilities
     registerRefusesExisting: cloud ? 'always' : 'once-activated',
     // A connected device gets a new key only by delete + re-create, which needs the opt-in.
     rekeyScope: config.rekey?.recreateActivatedDevices ? 'any' : 'never-activated',
+    // Every operation but the gateway's dynamic registration goes through the Cloud API limiter.
+    ...flowControlOf(config.rateLimit === undefined ? DEFAULT_RATE_LIMIT : config.rateLimit),
   };
 }
 
@@ -87,7 +81,6 @@ function registerModeOf(config: TencentConfig): 'dynamic' | 'create-device' {
  * - has connected: only delete + create with a new PSK, which drops its cloud-side history, so
  *   only while offline and only with `rekey.recreateActivatedDevices: true`; otherwise UNSUPPORTED.
  */
-@injectable()
 export class TencentProvider extends BaseProvider {
   readonly id = 'tencent';
   readonly capabilities: ProviderCapabilities;
@@ -96,20 +89,18 @@ export class TencentProvider extends BaseProvider {
   private readonly gateway: HttpClient | undefined;
   private readonly cloud: HttpClient | undefined;
 
-  constructor(@inject(INSTANCE_CONTEXT) context: InstanceContext<TencentConfig>) {
+  constructor(context: InstanceContext<TencentConfig>) {
     super({
       redactor: context.redactor,
       schemas: { register: tencentRegisterSchema, rekey: tencentRekeySchema, deviceRef: tencentDeviceRefSchema },
     });
     const config = context.config;
     if (!config.productSecret && !config.cloudApi) {
-      throw new ProvisioningError({
-        code: 'INVALID_INPUT',
+      throw invalidInput({
         message: `instances.${context.name}.config needs productSecret (dynamic registration) or cloudApi keys (application side), or both`,
         field: `instances.${context.name}.config`,
         rule: 'anyOf',
         provider: 'tencent',
-        retryable: false,
       });
     }
     if (config.registerMode === 'dynamic' && !config.productSecret) {
@@ -121,16 +112,16 @@ export class TencentProvider extends BaseProvider {
     this.config = config;
     this.capabilities = tencentCapabilities(config);
     this.redactor.addAll([config.productSecret, config.cloudApi?.secretKey]);
-    const region = config.region ?? 'ap-guangzhou';
-    const common = { tls: config.tls, timeoutMs: config.timeoutMs, retry: config.retry, redactor: this.redactor, logger: context.logger };
+    const region = config.region ?? DEFAULT_REGION;
+    const common = { provider: this.id, config, interpret: interpretTencentResponse, redactor: this.redactor, logger: context.logger };
     if (config.productSecret) {
-      this.gateway = new HttpClient({
+      this.gateway = createHttpClient({
         ...common,
-        provider: this.id,
-        baseURL: config.gatewayUrl ?? `https://${region}.gateway.tencentdevices.com`,
-        rateLimit: config.rateLimit ?? false,
-        interpret: interpretTencentResponse,
-        auth: new DeviceRegistrationSigner(this.clock, {
+        baseURL: config.gatewayUrl ?? gatewayUrlOf(region),
+        // The gateway counts per product: every process registering into it shares the budget.
+        coordination: context.coordination,
+        app: `tencent-gateway:${config.productId}`,
+        auth: deviceRegistrationSigner(this.clock, {
           productSecret: config.productSecret,
           method: config.signatureMethod ?? 'hmacsha256',
           signHost: config.gatewaySignHost,
@@ -138,13 +129,14 @@ export class TencentProvider extends BaseProvider {
       });
     }
     if (config.cloudApi) {
-      this.cloud = new HttpClient({
+      this.cloud = createHttpClient({
         ...common,
-        provider: this.id,
         baseURL: config.cloudApi.endpoint ?? CLOUD_API_ENDPOINT,
-        rateLimit: config.rateLimit === undefined ? DEFAULT_RATE_LIMIT : config.rateLimit,
-        interpret: interpretTencentResponse,
-        auth: new Tc3Signer(this.clock, {
+        defaultRateLimit: DEFAULT_RATE_LIMIT,
+        // Cloud API limits count per account (secret id): shared by every process using it.
+        coordination: context.coordination,
+        app: `tencent-cloud:${config.cloudApi.secretId}`,
+        auth: tc3Signer(this.clock, {
           secretId: config.cloudApi.secretId,
           secretKey: config.cloudApi.secretKey,
           service: CLOUD_API_SERVICE,
@@ -243,7 +235,7 @@ export class TencentProvider extends BaseProvider {
       throw decryptionFailed();
     }
     if (parsed.encryptionType === 2 && typeof parsed.psk === 'string' && parsed.psk) {
-      this.redactor.addIssued(parsed.psk);
+      this.redactor.add(parsed.psk);
       return { kind: 'psk', psk: parsed.psk, encoding: 'base64' };
     }
     if (parsed.encryptionType === 1 && typeof parsed.clientCert === 'string' && typeof parsed.clientKey === 'string') {
@@ -255,7 +247,7 @@ export class TencentProvider extends BaseProvider {
   protected override async doUnregister(ref: DeviceRef): Promise<void> {
     const { productId, deviceName } = this.parseRef(ref, 'unregister');
     // A repeat after a lost answer that finds nothing means the first one deleted it.
-    await this.callCloud('unregister', 'DeleteDevice', { ProductId: productId, DeviceName: deviceName }, { doneOnRepeatIf: ['NOT_FOUND'] });
+    await this.callCloud('unregister', deleteDevice, { ProductId: productId, DeviceName: deviceName });
   }
 
   override async close(): Promise<void> {
@@ -266,40 +258,21 @@ export class TencentProvider extends BaseProvider {
   // ---- steps ---------------------------------------------------------------------------
 
   private async dynamicRegister(deviceName: string, operation: Operation): Promise<Registration> {
-    const gateway = this.gateway as HttpClient;
-    const response = await gateway.send({
-      operation,
-      method: 'POST',
-      path: '/device/register',
-      json: { ProductId: this.config.productId, DeviceName: deviceName },
-      contentType: 'application/json; charset=utf-8',
-      // Each registration issues a new secret and kills the previous one: never sent twice.
-      idempotent: false,
-    });
-    const answer = (response.data as { Response?: { Payload?: unknown; Len?: unknown; RequestId?: string } }).Response ?? {};
-    if (typeof answer.Payload !== 'string' || typeof answer.Len !== 'number') {
-      throw new ProvisioningError({
-        code: 'INTERNAL',
-        message: 'Tencent dynamic registration answer lacks Payload/Len',
-        provider: this.id,
-        operation,
-        requestId: answer.RequestId,
-        retryable: false,
-      });
-    }
+    const { productId } = this.config;
+    const sealed = await sendCommand(this.gateway as HttpClient, dynamicRegister, { ProductId: productId, DeviceName: deviceName }, operation);
     return {
-      deviceId: `${this.config.productId}/${deviceName}`,
+      deviceId: `${productId}/${deviceName}`,
       nodeId: deviceName,
-      credentials: { kind: 'sealed', scheme: TENCENT_SEALED_SCHEME, payload: answer.Payload, length: answer.Len, productId: this.config.productId },
-      raw: answer as Record<string, unknown>,
+      credentials: { kind: 'sealed', scheme: TENCENT_SEALED_SCHEME, payload: sealed.payload, length: sealed.length, productId },
+      raw: sealed.raw,
     };
   }
 
   private async createDevice(deviceName: string, psk: string | undefined, operation: Operation): Promise<Registration> {
-    const params: Record<string, string> = { ProductId: this.config.productId, DeviceName: deviceName };
+    const params: { ProductId: string; DeviceName: string; DefinedPsk?: string } = { ProductId: this.config.productId, DeviceName: deviceName };
     if (psk !== undefined) params.DefinedPsk = psk;
     else if (this.config.authType !== 'certificate') params.DefinedPsk = randomBytes(16).toString('base64');
-    const created = ((await this.callCloud(operation, 'CreateDevice', params, { idempotent: false })).Data ?? {}) as CreatedDevice;
+    const created = await this.callCloud(operation, createDevice, params);
     return {
       deviceId: `${this.config.productId}/${deviceName}`,
       nodeId: deviceName,
@@ -342,7 +315,7 @@ export class TencentProvider extends BaseProvider {
   private async deleteConfirmed(ref: DeviceRef, productId: string, deviceName: string): Promise<void> {
     let deleteError: ProvisioningError | undefined;
     try {
-      await this.callCloud('rekey', 'DeleteDevice', { ProductId: productId, DeviceName: deviceName }, { idempotent: false });
+      await this.callCloud('rekey', deleteDeviceOnce, { ProductId: productId, DeviceName: deviceName });
     } catch (error) {
       deleteError = error as ProvisioningError;
       // A definite refusal (access denied, online...) changed nothing; only a lost or 5xx answer is uncertain.
@@ -413,41 +386,21 @@ export class TencentProvider extends BaseProvider {
         retryable: false,
       });
     }
-    this.redactor.addIssued(psk);
+    this.redactor.add(psk);
     return { kind: 'psk', psk, encoding: 'base64' };
   }
 
   private async describe(ref: DeviceRef, operation: Operation): Promise<CloudDevice> {
     const { productId, deviceName } = this.parseRef(ref, operation);
-    const answer = await this.callCloud(operation, 'DescribeDevice', { ProductId: productId, DeviceName: deviceName });
-    const device = (answer.Device ?? answer.Data) as CloudDevice | undefined;
-    if (!device) {
-      throw new ProvisioningError({ code: 'INTERNAL', message: 'DescribeDevice answer has no Device', provider: this.id, operation, retryable: false });
-    }
-    this.redactor.addIssued(device.DevicePsk);
+    const device = await this.callCloud(operation, describeDevice, { ProductId: productId, DeviceName: deviceName });
+    this.redactor.add(device.DevicePsk);
     return device;
   }
 
-  /** One Cloud API action. Actions are POSTs, but reads and deletes are safe to repeat unless told otherwise. */
-  private async callCloud(
-    operation: Operation,
-    action: string,
-    params: Record<string, unknown>,
-    options: Pick<HttpRequest, 'idempotent' | 'doneOnRepeatIf'> = {},
-  ): Promise<Record<string, unknown>> {
-    const cloud = this.cloud;
-    if (!cloud) throw this.unsupported(operation);
-    const response = await cloud.send({
-      operation,
-      method: 'POST',
-      path: '/',
-      headers: { 'X-TC-Action': action, 'X-TC-Version': CLOUD_API_VERSION },
-      json: params,
-      contentType: 'application/json; charset=utf-8',
-      idempotent: options.idempotent ?? true,
-      doneOnRepeatIf: options.doneOnRepeatIf,
-    });
-    return ((response.data as { Response?: Record<string, unknown> }).Response ?? {}) as Record<string, unknown>;
+  /** One Cloud API action, when this instance has Cloud API keys. */
+  private async callCloud<Input, Output>(operation: Operation, command: Command<Input, Output>, input: Input): Promise<Output> {
+    if (!this.cloud) throw this.unsupported(operation);
+    return sendCommand(this.cloud, command, input, operation);
   }
 
   private parseRef(ref: DeviceRef, operation: Operation): { productId: string; deviceName: string } {
@@ -464,18 +417,11 @@ export class TencentProvider extends BaseProvider {
 }
 
 function invalid(operation: Operation, field: string, why: string): ProvisioningError {
-  return new ProvisioningError({ code: 'INVALID_INPUT', message: `Invalid ${field}: ${why}`, provider: 'tencent', operation, field, rule: 'tencent', retryable: false });
+  return invalidInput({ message: `Invalid ${field}: ${why}`, provider: 'tencent', operation, field, rule: 'tencent' });
 }
 
 function configError(instance: string, field: string, why: string): ProvisioningError {
-  return new ProvisioningError({
-    code: 'INVALID_INPUT',
-    message: `Invalid instances.${instance}.config.${field}: ${why}`,
-    provider: 'tencent',
-    field: `instances.${instance}.config.${field}`,
-    rule: 'tencent',
-    retryable: false,
-  });
+  return invalidInput({ message: `Invalid instances.${instance}.config.${field}: ${why}`, provider: 'tencent', field: `instances.${instance}.config.${field}`, rule: 'tencent' });
 }
 
 function decryptionFailed(): ProvisioningError {

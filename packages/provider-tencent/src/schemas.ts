@@ -1,18 +1,26 @@
 import type { JsonSchema } from '@provisio/core';
 
-/** Tencent device names: `[a-zA-Z0-9:_-]{1,48}`. */
-export const DEVICE_NAME_PATTERN = '^[a-zA-Z0-9:_-]{1,48}$';
+/** IoT Explorer identifiers (vendor notes): ProductId `[A-Za-z0-9]{1,32}`, DeviceName `[a-zA-Z0-9:_-]{1,48}`. */
+const PRODUCT_ID = '[A-Za-z0-9]{1,32}';
+const DEVICE_NAME = '[a-zA-Z0-9:_-]{1,48}';
+export const PRODUCT_ID_PATTERN = `^${PRODUCT_ID}$`;
+export const DEVICE_NAME_PATTERN = `^${DEVICE_NAME}$`;
+
+/** Device keys the caller may choose (DefinedPsk). */
+const psk = { type: 'string', minLength: 8, maxLength: 64 } as const;
+/** Tencent credentials do not expire before activation: only "never" (0) is meaningful. */
+const validitySeconds = { const: 0 } as const;
+const noVendorFields = { type: 'object', additionalProperties: false } as const;
 
 export const tencentRegisterSchema: JsonSchema = {
   $id: 'urn:provisio:tencent:register-request',
   type: 'object',
   properties: {
     nodeId: { type: 'string', pattern: DEVICE_NAME_PATTERN },
-    productId: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
-    // Tencent credentials do not expire before activation: only "never" (0) is meaningful.
-    validitySeconds: { const: 0 },
-    psk: { type: 'string', minLength: 8, maxLength: 64 },
-    vendor: { type: 'object', additionalProperties: false },
+    productId: { type: 'string', pattern: PRODUCT_ID_PATTERN },
+    validitySeconds,
+    psk,
+    vendor: noVendorFields,
   },
 };
 
@@ -21,9 +29,9 @@ export const tencentRekeySchema: JsonSchema = {
   type: 'object',
   properties: {
     nodeId: { type: 'string', pattern: DEVICE_NAME_PATTERN },
-    validitySeconds: { const: 0 },
-    psk: { type: 'string', minLength: 8, maxLength: 64 },
-    vendor: { type: 'object', additionalProperties: false },
+    validitySeconds,
+    psk,
+    vendor: noVendorFields,
   },
 };
 
@@ -31,5 +39,5 @@ export const tencentRekeySchema: JsonSchema = {
 export const tencentDeviceRefSchema: JsonSchema = {
   $id: 'urn:provisio:tencent:device-ref',
   type: 'object',
-  properties: { deviceId: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}/[a-zA-Z0-9:_-]{1,48}$' } },
+  properties: { deviceId: { type: 'string', pattern: `^${PRODUCT_ID}/${DEVICE_NAME}$` } },
 };

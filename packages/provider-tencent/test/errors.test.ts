@@ -10,15 +10,45 @@ describe('tencent: vendor errors map to core codes, vendor code kept', function 
   });
   afterEach(async () => r.close());
 
-  for (const [vendorCode, mapping] of Object.entries(TENCENT_ERRORS)) {
+  /**
+   * The core code each vendor code must become, stated here from VENDOR-NOTES and Tencent's
+   * common error codes, not read from TENCENT_ERRORS: a wrong row in the table under test then
+   * fails this test (issue 13.16). Retryable: only throttling and the cloud's internal errors.
+   */
+  const EXPECTED: Array<[string, string, boolean, string]> = [
+    ['AuthFailure.SignatureExpire', 'AUTHENTICATION_FAILED', false, 'notes: clock more than 5 min off'],
+    ['AuthFailure.SignatureFailure', 'AUTHENTICATION_FAILED', false, 'notes: a signature made with a wrong key'],
+    ['AuthFailure.SecretIdNotFound', 'AUTHENTICATION_FAILED', false, 'common errors: the SecretId does not exist'],
+    ['AuthFailure.InvalidSecretId', 'AUTHENTICATION_FAILED', false, 'common errors: not a valid SecretId'],
+    ['AuthFailure.UnauthorizedOperation', 'ACCESS_DENIED', false, 'common errors: the key lacks the permission (CAM)'],
+    ['InvalidParameterValue.DeviceAlreadyExist', 'ALREADY_EXISTS', false, 'notes: duplicate device on CreateDevice'],
+    ['UnsupportedOperation.DeviceDupKeyExist', 'ALREADY_EXISTS', false, 'notes: both mean "already exists"'],
+    ['UnauthorizedOperation.DeviceIsActivated', 'ALREADY_EXISTS', false, 'notes: registering again after the first connection is refused'],
+    ['ResourceNotFound.DeviceNotExist', 'NOT_FOUND', false, 'notes'],
+    ['ResourceNotFound.ProductNotExist', 'NOT_FOUND', false, 'the product does not exist'],
+    ['LimitExceeded.DeviceExceedLimit', 'QUOTA_EXCEEDED', false, 'notes: the product\'s device count limit'],
+    ['RequestLimitExceeded', 'RATE_LIMITED', true, 'notes: request frequency over the limit'],
+    ['UnauthorizedOperation.ProductNotSupportPSK', 'UNSUPPORTED', false, 'notes: the product does not use PSK authentication'],
+    ['InvalidParameter', 'INVALID_INPUT', false, 'notes: bad names come as InvalidParameter'],
+    ['InvalidParameterValue', 'INVALID_INPUT', false, 'notes: or InvalidParameterValue.*'],
+    ['InvalidAction', 'UNSUPPORTED', false, 'common errors: the API does not exist'],
+    ['InternalError', 'UNAVAILABLE', true, 'common errors: internal error on the cloud side'],
+    ['FailedOperation', 'INTERNAL', false, 'common errors: the operation failed (no retry helps)'],
+  ];
+
+  it('the table under test names exactly the codes stated here', () => {
+    expect(Object.keys(TENCENT_ERRORS)).to.have.members(EXPECTED.map(([code]) => code));
+  });
+
+  for (const [vendorCode, code, retryable, why] of EXPECTED) {
     if (vendorCode === 'AuthFailure.SignatureExpire') continue; // clock correction: its own tests
-    it(`${vendorCode} -> ${mapping.code} (Cloud API and gateway)`, async () => {
+    it(`${vendorCode} -> ${code} (Cloud API and gateway): ${why}`, async () => {
       r.simulator.injectFault({ kind: 'vendor', code: vendorCode, path: 'DescribeDevice' });
       const cloud = await failure(r.provider.status({ deviceId: `${r.config.productId}/dev` }));
-      expect(cloud).to.include({ code: mapping.code, vendorCode, provider: 'tencent', operation: 'status', httpStatus: 200 });
+      expect(cloud).to.include({ code, vendorCode, provider: 'tencent', operation: 'status', httpStatus: 200, retryable });
       expect(cloud.requestId).to.be.a('string');
       r.simulator.injectFault({ kind: 'vendor', code: vendorCode, path: '/device/register' });
-      expect(await failure(r.provider.register({ nodeId: 'dev' }))).to.include({ code: mapping.code, vendorCode });
+      expect(await failure(r.provider.register({ nodeId: 'dev' }))).to.include({ code, vendorCode, retryable });
     });
   }
 
@@ -62,6 +92,15 @@ describe('tencent: vendor errors map to core codes, vendor code kept', function 
     const quick = await r.with({ timeoutMs: 100 });
     r.simulator.injectFault({ kind: 'latency', ms: 400, path: 'DescribeDevice' });
     expect(await failure(quick.status({ deviceId: `${r.config.productId}/x` }))).to.include({ code: 'TIMEOUT', retryable: true });
+  });
+
+  it('a bare HTTP status without a Cloud API envelope (a proxy in between) maps by the family every provider shares', async () => {
+    // Before the kit, Tencent read a bare 403 as AUTHENTICATION_FAILED and a 404 as INTERNAL, unlike Huawei.
+    const expected: Array<[number, string]> = [[403, 'ACCESS_DENIED'], [404, 'NOT_FOUND'], [504, 'TIMEOUT'], [401, 'AUTHENTICATION_FAILED']];
+    for (const [status, code] of expected) {
+      r.simulator.injectFault({ kind: 'status', status, path: 'DescribeDevice' });
+      expect(await failure(r.provider.status({ deviceId: `${r.config.productId}/x` })), String(status)).to.include({ code, httpStatus: status, vendorCode: undefined });
+    }
   });
 });
 

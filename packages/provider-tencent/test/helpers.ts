@@ -22,6 +22,8 @@ export async function rig(simOptions: TencentSimulatorOptions = {}, override: Pa
     authType: product.authType,
     gatewayUrl: simulator.url,
     cloudApi: { secretId: key.secretId, secretKey: key.secretKey, endpoint: simulator.url },
+    // Client limit off by default: these are tests of one behaviour each (signatures, errors, side
+    // effects), not of flow control; the limits-on lane is packages/cli/test/real-conditions*.
     rateLimit: false,
     retry: { maxAttempts: 2, baseDelayMs: 5 },
   };

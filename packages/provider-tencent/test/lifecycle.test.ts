@@ -94,7 +94,7 @@ describe('tencent: lifecycle through both faces of the simulator', function () {
     expect(credentials.kind).to.equal('x509');
     const cert = new X509Certificate(credentials.certificate);
     expect(cert.subject).to.include('CERTPROD01cam-1');
-    expect(cert.checkPrivateKey(createPrivateKey(credentials.privateKey))).to.equal(true);
+    expect(cert.checkPrivateKey(createPrivateKey(credentials.privateKey as string))).to.equal(true);
   });
 
   it('application-side registration with CreateDevice (plain PSK, optional DefinedPsk)', async () => {

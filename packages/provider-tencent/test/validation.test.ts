@@ -35,6 +35,11 @@ describe('tencent: invalid input fails with INVALID_INPUT before any request', (
     it(`register: ${name}`, () => untouched(() => r.provider.register(request), field));
   }
 
+  it('a device id whose DeviceName has 49 characters or whose ProductId has 33', async () => {
+    await untouched(() => r.provider.status({ deviceId: `${pid}/${'a'.repeat(49)}` }), 'device.deviceId');
+    await untouched(() => r.provider.status({ deviceId: `${'P'.repeat(33)}/dev` }), 'device.deviceId');
+  });
+
   it('status/unregister/rekey: a device id that is not ProductId/DeviceName, or of another product', async () => {
     await untouched(() => r.provider.status({ deviceId: 'no-slash' }), 'device.deviceId');
     await untouched(() => r.provider.unregister({ deviceId: `${pid}/bad name` }), 'device.deviceId');
@@ -54,6 +59,9 @@ describe('tencent: invalid input fails with INVALID_INPUT before any request', (
     ['neither productSecret nor cloudApi', { productId: 'P1' }, 'instances.t.config'],
     ['a productSecret shorter than 16 bytes', { productId: 'P1', productSecret: 'short' }, 'instances.t.config.productSecret'],
     ['a bad region', { productId: 'P1', productSecret: 'x'.repeat(16), region: 'Guangzhou!' }, 'instances.t.config.region'],
+    // ProductId is [A-Za-z0-9]{1,32} in the vendor notes: the limit is written here, not read from the client.
+    ['a ProductId of 33 characters', { productId: 'P'.repeat(33), productSecret: 'x'.repeat(16) }, 'instances.t.config.productId'],
+    ['a ProductId with a dash', { productId: 'P-1', productSecret: 'x'.repeat(16) }, 'instances.t.config.productId'],
     ['cloudApi without secretKey', { productId: 'P1', cloudApi: { secretId: 'AKID' } }, 'instances.t.config.cloudApi.secretKey'],
     ['create-device mode without cloudApi', { productId: 'P1', productSecret: 'x'.repeat(16), registerMode: 'create-device' }, 'instances.t.config.registerMode'],
   ];

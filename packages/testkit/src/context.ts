@@ -1,4 +1,5 @@
-import type { DeviceBackend, ProviderCapabilities, ProvisioningProvider } from '@provisio/core';
+import type { ConfigOverrides, DeviceBackend, ProviderCapabilities, ProvisioningProvider } from '@provisio/core';
+import { DeviceTracker } from './device-tracker.js';
 import { uniqueNodeId } from './fixtures.js';
 import type { Harness } from './harness.js';
 import type { ConformanceReport } from './report.js';
@@ -8,11 +9,28 @@ export class SuiteContext {
   provider!: ProvisioningProvider;
   /** Secrets the cloud issued during the run (PSKs, private keys): they must not leak either. */
   readonly issuedSecrets: string[] = [];
+  /** Every device created through a provider of this run, for the clean-up at the end. */
+  readonly devices = new DeviceTracker();
 
   constructor(
     readonly harness: Harness,
     readonly report: ConformanceReport,
   ) {}
+
+  /** A provider instance whose creations are tracked for clean-up (scenarios use this, not the harness). */
+  async createProvider(overrides: ConfigOverrides = {}): Promise<ProvisioningProvider> {
+    return this.devices.watch(await this.harness.createProvider(overrides));
+  }
+
+  /**
+   * How long `calls` calls take at the flow control the instance's manifest declares (0 when it
+   * declares none). A live cloud's default limit (Huawei: 100 calls a minute) makes a scenario of
+   * 200 calls take two minutes; the time budget has to follow it.
+   */
+  flowTimeMs(calls: number): number {
+    const flow = this.provider?.capabilities.flowControl;
+    return flow ? Math.ceil(calls / flow.limit) * flow.intervalMs : 0;
+  }
 
   get capabilities(): ProviderCapabilities {
     return this.provider.capabilities;
@@ -30,9 +48,11 @@ export class SuiteContext {
    * Declares one test: skipped (visibly, with the reason) when `needs` names a missing
    * capability; reported as known-fail when listed by the harness; recorded in the report.
    */
-  test(group: string, title: string, body: () => Promise<void>, needs?: () => string | undefined): void {
+  test(group: string, title: string, body: () => Promise<void>, needs?: () => string | undefined, options: { calls?: () => number } = {}): void {
     const ctx = this;
     it(title, async function () {
+      // A test that makes many calls gets the time the declared flow control needs for them.
+      if (options.calls) this.timeout(this.timeout() + ctx.flowTimeMs(options.calls()));
       const started = performance.now();
       const record = (status: 'pass' | 'fail' | 'skip' | 'known-fail', message?: string) =>
         ctx.report.add({ provider: ctx.harness.name, group, title, status, message, durationMs: Math.round(performance.now() - started) });

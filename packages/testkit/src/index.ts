@@ -5,4 +5,6 @@ export * from './suite.js';
 export * from './report.js';
 export * from './assertions.js';
 export * from './fixtures.js';
+export * from './coordination-suite.js';
 export { PARALLEL_REGISTRATIONS } from './scenarios/concurrency.js';
+export * from './device-tracker.js';

@@ -47,6 +47,20 @@ describe('testkit: the suite itself', function () {
     expect(failure(json, 'registering a device that has not connected yet again: ALREADY_EXISTS')).to.include('expected the call to fail with ALREADY_EXISTS');
   });
 
+  it('deletes every device it created (the correct provider leaves an empty cloud), and names each one it could not delete', () => {
+    const good = runSuite('good.suite.js');
+    expect(good.failures.map((f) => f.fullTitle)).to.deep.equal([]);
+    const json = runSuite('undeletable.suite.js');
+    const message = failure(json, 'after all');
+    expect(message).to.match(/could not delete \d+ device\(s\) it created/);
+    expect(message).to.include('ACCESS_DENIED').and.include('this cloud keeps its devices').and.match(/\(node conf-/);
+  });
+
+  it('tests the default configuration: no scenario asks for an override a user would not have (allowDestructiveRekey)', () => {
+    const json = runSuite('overrides.suite.js');
+    expect(json.failures.map((f) => `${f.fullTitle}: ${f.err.message}`)).to.deep.equal([]);
+  });
+
   it('reports declared known failures as such, and fails a known failure that passes', () => {
     const json = runSuite('known-failures.suite.js');
     const titles = json.failures.map((f) => f.fullTitle);

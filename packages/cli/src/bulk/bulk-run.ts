@@ -1,23 +1,9 @@
-import { chmod, open as openFile } from 'node:fs/promises';
-import {
-  isProvisioningError,
-  ProvisioningError,
-  type DeviceCredentials,
-  type ProvisioningProvider,
-  type RegisterRequest,
-  type Registration,
-} from '@provisio/core';
-import { DurableAppender } from './durable-file.js';
+import type { DeviceCredentials, ProvisioningProvider, RegisterRequest, Registration } from '@provisio/core';
+import { openRun } from './open-run.js';
 import { RunLock } from './run-lock.js';
 import { readDevices, type InputRow } from './input-reader.js';
-import { loadResumeState, NOTHING_CREATED, type CredentialLine } from './journal.js';
-
-/** Find → (register | delete + register) rounds before a recovering row is left for the next run. */
-const MAX_RECOVERY_ROUNDS = 3;
-
-function isCode(error: unknown, code: ProvisioningError['code']): boolean {
-  return isProvisioningError(error) && (error as ProvisioningError).code === code;
-}
+import type { CredentialLine } from './journal.js';
+import { failureOf, provisionDevice } from './provision-device.js';
 
 export interface BulkOptions {
   provider: ProvisioningProvider;
@@ -78,16 +64,7 @@ export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
 }
 
 async function runLocked(options: BulkOptions, journalPath: string): Promise<BulkSummary> {
-  const state = await loadResumeState(journalPath, options.output);
-  // Create the credentials file 0600 before anything is written to it.
-  await (await openFile(options.output, 'a', 0o600)).close();
-  await chmod(options.output, 0o600);
-  const journal = await DurableAppender.open(journalPath);
-  // Not synced per batch: the journal's flushed `done` records rebuild it after a crash.
-  const output = await DurableAppender.open(options.output, 0o600, { sync: false });
-  // Credentials the journal holds but a crash kept out of the credentials file.
-  for (const line of state.missingFromOutput) await output.append(line);
-  await journal.append({ t: 'run', at: Date.now(), input: options.input });
+  const { state, journal, output } = await openRun(journalPath, options.output, options.input);
 
   const progress: BulkProgress = { processed: 0, registered: 0, recovered: 0, skipped: 0, invalid: 0, failed: 0 };
   const invalidRows: BulkIssue[] = [];
@@ -95,7 +72,6 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
   /** Node ids of this input, for duplicate rows; `state.done` holds only earlier runs' (it does not grow). */
   const seenInInput = new Set<string>();
   let stop = false;
-  const caps = options.provider.capabilities.operations;
 
   const report = () => options.onProgress?.({ ...progress });
   /** A `done` record that could not be synced: the run stops and fails. */
@@ -125,84 +101,6 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
     output.appendLater(line);
   };
 
-  /**
-   * A device whose earlier call may have reached the cloud: find it before acting, and give it
-   * exactly what the row asks for (same verify code, PSK, validity), never a provider default.
-   *
-   * - not on the cloud: register the row (an ALREADY_EXISTS answer means the lost call landed
-   *   after all: look again, never skip);
-   * - on the cloud but never connected: the lost answer may have carried a platform-made
-   *   secret nobody saved, so delete it and register the row again (a refresh-key call is not
-   *   an option: Huawei answers 100610 "Device is not active" for a device that never
-   *   connected, seed 002, and it never returns the PSK); where the provider cannot delete,
-   *   rekey with the row's own values;
-   * - on the cloud and already connected: it holds its credentials; left alone, said so.
-   */
-  const recover = async (row: InputRow, request: RegisterRequest): Promise<'registered' | 'recovered'> => {
-    if (!caps.lookup) {
-      await record(row, request.nodeId, ...(await registerOnce(request)), false);
-      return 'registered';
-    }
-    for (let attempt = 1; ; attempt++) {
-      const ref = await findDevice(request.nodeId);
-      if (!ref) {
-        try {
-          await record(row, request.nodeId, ...(await registerOnce(request)), attempt > 1);
-          return attempt > 1 ? 'recovered' : 'registered';
-        } catch (error) {
-          if (isCode(error, 'ALREADY_EXISTS') && attempt < MAX_RECOVERY_ROUNDS) continue;
-          throw error;
-        }
-      }
-      if (caps.status && (await options.provider.status(ref)).activated) {
-        throw new ProvisioningError({
-          code: 'ALREADY_EXISTS',
-          message: `${request.nodeId} exists and has already connected, so the device holds its credentials; nothing re-issued`,
-          retryable: false,
-        });
-      }
-      if (caps.unregister) {
-        await options.provider.unregister(ref);
-        try {
-          await record(row, request.nodeId, ...(await registerOnce(request)), true);
-          return 'recovered';
-        } catch (error) {
-          if (isCode(error, 'ALREADY_EXISTS') && attempt < MAX_RECOVERY_ROUNDS) continue;
-          throw error;
-        }
-      }
-      if (!caps.rekey) {
-        throw new ProvisioningError({
-          code: 'UNSUPPORTED',
-          message: `${request.nodeId} was registered by an interrupted run, and this provider can neither delete it nor re-issue its credentials`,
-          retryable: false,
-        });
-      }
-      const rekeyed = await options.provider.rekey(ref, {
-        verifyCode: request.verifyCode,
-        psk: request.psk,
-        validitySeconds: request.validitySeconds,
-      });
-      await record(row, request.nodeId, { ...rekeyed, nodeId: request.nodeId }, rekeyed.credentials, true);
-      return 'recovered';
-    }
-  };
-
-  /** The device's reference, or undefined when the cloud has no device with this node id. */
-  const findDevice = async (nodeId: string) => {
-    try {
-      return await options.provider.lookup({ nodeId });
-    } catch (error) {
-      if (isCode(error, 'NOT_FOUND')) return undefined;
-      throw error;
-    }
-  };
-
-  const registerOnce = async (request: RegisterRequest): Promise<[Registration, Registration['credentials']]> => {
-    const registration = await options.provider.register(request);
-    return [registration, registration.credentials];
-  };
-
   /** A row that will be sent: its start record is (being) written ahead. */
   interface Started {
     row: InputRow;
@@ -228,25 +126,16 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
 
   const send = async ({ row, request, nodeId, uncertain }: Started): Promise<void> => {
     try {
-      if (uncertain) {
-        const outcome = await recover(row, request);
-        progress[outcome]++;
-      } else {
-        await record(row, nodeId, ...(await registerOnce(request)), false);
-        progress.registered++;
-      }
+      const outcome = await provisionDevice(options.provider, request, uncertain, (...issued) => record(row, ...issued));
+      progress[outcome]++;
       state.uncertain.delete(nodeId);
     } catch (error) {
-      const e = isProvisioningError(error)
-        ? (error as ProvisioningError)
-        : new ProvisioningError({ code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) });
+      const e = failureOf(error, uncertain);
       if (e.code === 'INVALID_INPUT') {
         await journal.append({ t: 'fail', node: nodeId, line: row.line, code: e.code, message: e.message, final: true });
         return invalid(row, e.message, nodeId);
       }
-      // After an uncertain attempt nothing proves the cloud holds nothing: the row stays open
-      // and the next run looks again (an ALREADY_EXISTS there means "find it", not "skip it").
-      const final = !uncertain && NOTHING_CREATED.has(e.code);
+      const final = e.final;
       await journal.append({ t: 'fail', node: nodeId, line: row.line, code: e.code, message: e.message, final });
       progress.failed++;
       failures.push({ line: row.line, nodeId, code: e.code, message: e.message });
@@ -291,7 +180,7 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
       });
     return filling;
   };
-  /** The next row to send; the batch after it is started ahead while this one is in flight. */
+  /** The next row to send; the batches after it are started ahead while this one is in flight. */
   const take = async (): Promise<Started | undefined> => {
     for (;;) {
       if (fillError) throw fillError;

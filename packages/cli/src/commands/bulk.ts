@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ProvisioningError } from '@provisio/core';
-import type { BulkSummary } from '../bulk/bulk-run.js';
-import type { progressReporter } from '../bulk/progress.js';
+import { runBulk, type BulkSummary } from '../bulk/bulk-run.js';
+import { countRows } from '../bulk/input-reader.js';
+import { progressReporter } from '../bulk/progress.js';
+import { runQueuedBulk } from '../bulk/queued-bulk.js';
 import { outputFor, withInstance, type GlobalOptions } from '../context.js';
 import { EXIT } from '../output/exit-codes.js';
 import { table } from '../output/format.js';
@@ -14,6 +16,7 @@ interface BulkCliOptions extends GlobalOptions {
   journal?: string;
   concurrency: string;
   strict?: boolean;
+  queue?: string;
 }
 
 /**
@@ -38,6 +41,7 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
     .option('--journal <file>', 'journal file (default: <output>.journal)')
     .option('--concurrency <n>', 'calls in flight at once (the instance rate limit still applies)', '8')
     .option('--strict', 'stop at the first invalid row instead of skipping it')
+    .option('--queue <url>', 'distribute the rows over "provisio worker"s through this Redis (redis:// or rediss://) and collect their results')
     .addHelpText(
       'after',
       '\nRe-running the same command after Ctrl-C or kill -9 resumes: devices with credentials are skipped, and a\n' +
@@ -51,12 +55,6 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
         throw new ProvisioningError({ code: 'INVALID_INPUT', message: '--concurrency must be an integer from 1 to 1024', field: 'concurrency', rule: 'cli', retryable: false });
       }
-      // Loaded when bulk runs (csv-parse, cli-progress): --help and the other commands start faster.
-      const [{ runBulk }, { countRows }, { progressReporter }] = await Promise.all([
-        import('../bulk/bulk-run.js'),
-        import('../bulk/input-reader.js'),
-        import('../bulk/progress.js'),
-      ]);
       const total = await countRows(resolve(o.input)).catch(() => {
         throw new ProvisioningError({ code: 'INVALID_INPUT', message: `cannot read --input ${o.input}`, field: 'input', rule: 'cli', retryable: false });
       });
@@ -74,7 +72,18 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
       bar = output.json ? undefined : progressReporter(total);
       // Every way out stops the bar: its timer would keep the process alive and the cursor hidden.
       try {
-        const summary = await withInstance(o, (provider) =>
+        const summary = o.queue
+          ? await runQueuedBulk({
+              instance: o.instance,
+              queueUrl: o.queue,
+              input: resolve(o.input),
+              output: resolve(o.output),
+              journal: o.journal ? resolve(o.journal) : undefined,
+              strict: Boolean(o.strict),
+              signal: controller.signal,
+              onProgress: (p) => bar?.update(p),
+            })
+          : await withInstance(o, (provider) =>
           runBulk({
             provider,
             input: resolve(o.input),

@@ -1,5 +1,8 @@
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
+import type { invalidInput as InvalidInput } from '@provisio/core';
 import { outputFor, pluginRoots, type GlobalOptions } from '../context.js';
 import { EXIT } from '../output/exit-codes.js';
 
@@ -14,19 +17,17 @@ export function registerConformanceCommand(program: Command): { exitCode: number
     .addHelpText('after', '\nExample:\n  $ provisio conformance @provisio/provider-tencent --report-dir reports')
     .action(async (plugin: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { live?: boolean; reportDir: string; reporter: string }>();
-      // Loaded on demand: mocha and the suite are only needed by this command.
-      const { runConformanceCli } = await import('@provisio/testkit/runner');
-      const { resolveEnvReferences, ProvisioningError } = await import('@provisio/core');
+      const { resolveEnvReferences, invalidInput } = await import('@provisio/core');
+      const roots = pluginRoots(o.config ? resolve(o.config) : undefined);
+      const { runConformanceCli } = await loadTestkit(roots, invalidInput);
       let liveConfig: Record<string, unknown> | undefined;
       if (o.live) {
         const text = process.env.PROVISIO_CONFORMANCE_CONFIG;
         if (!text) {
-          throw new ProvisioningError({
-            code: 'INVALID_INPUT',
+          throw invalidInput({
             message: '--live needs PROVISIO_CONFORMANCE_CONFIG: the instance config as JSON, secrets as ${ENV_VAR} references',
             field: 'PROVISIO_CONFORMANCE_CONFIG',
             rule: 'env',
-            retryable: false,
           });
         }
         liveConfig = resolveEnvReferences(JSON.parse(text)) as Record<string, unknown>;
@@ -37,7 +38,7 @@ export function registerConformanceCommand(program: Command): { exitCode: number
       const run = await runConformanceCli({
         plugin,
         // Outside the repository the plugin is found from the config's or current directory, or the CLI's own.
-        resolveFrom: pluginRoots(o.config ? resolve(o.config) : undefined),
+        resolveFrom: roots,
         liveConfig,
         reportDir: o.reportDir,
         reporter,
@@ -49,4 +50,27 @@ export function registerConformanceCommand(program: Command): { exitCode: number
       result.exitCode = run.failures > 0 ? EXIT.FAILURE : EXIT.OK;
     });
   return result;
+}
+
+type TestkitRunner = typeof import('@provisio/testkit/runner');
+
+/**
+ * The suite (mocha, chai, nock) is an optional peer of the CLI, not part of its runtime: it is
+ * loaded from the project (a devDependency there) or from beside the CLI, only by this command.
+ */
+async function loadTestkit(roots: string[], invalidInput: typeof InvalidInput): Promise<TestkitRunner> {
+  for (const root of roots) {
+    let path: string;
+    try {
+      path = createRequire(join(root, '__provisio__.js')).resolve('@provisio/testkit/runner');
+    } catch {
+      continue;
+    }
+    return (await import(pathToFileURL(path).href)) as TestkitRunner;
+  }
+  throw invalidInput({
+    field: 'conformance',
+    rule: 'cli',
+    message: 'provisio conformance needs the test kit, which the CLI does not install for itself: npm install --save-dev @provisio/testkit (it brings mocha, chai and nock)',
+  });
 }

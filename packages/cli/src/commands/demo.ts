@@ -1,15 +1,19 @@
 import type { Command } from 'commander';
 import { Provisioner } from '@provisio/core';
-import { BUILTIN_PLUGINS, CLI_ROOT, outputFor, type GlobalOptions } from '../context.js';
+import { CLI_ROOT, outputFor, type GlobalOptions } from '../context.js';
 import { runFleet, type StepResult } from '../demo/fleet-app.js';
 import { table } from '../output/format.js';
-import { startSimulators } from './simulate.js';
+import { simulatedPlugins, startSimulators } from './simulate.js';
 
 const NODE_IDS = ['860000000000001', '860000000000002', '860000000000003'];
 
-/** Runs the demo: both simulators in-process, one provisioner, the same app code on both clouds. */
-export async function runDemo(): Promise<{ instances: string[]; results: Record<string, StepResult[]> }> {
-  const started = await startSimulators(BUILTIN_PLUGINS);
+/**
+ * Runs the demo: the simulator of every installed provider plugin (or of those named) in-process,
+ * one provisioner, the same application code on every cloud.
+ */
+export async function runDemo(named?: string[]): Promise<{ instances: string[]; results: Record<string, StepResult[]> }> {
+  const { plugins, skipWithoutSimulator } = simulatedPlugins(named);
+  const started = await startSimulators(plugins, { skipWithoutSimulator });
   try {
     const instances = Object.fromEntries(
       started.map((s) => [s.providerId, { plugin: s.plugin, config: s.simulator.instanceConfig({ allowDestructiveRekey: true }) }]),
@@ -34,12 +38,13 @@ export async function runDemo(): Promise<{ instances: string[]; results: Record<
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('Offline demo: the same application code provisions devices on the Huawei and Tencent simulators')
+    .description('Offline demo: the same application code provisions devices on the simulator of every installed provider plugin')
+    .option('--plugin <package...>', 'only these plugins (default: the built-in providers and every plugin installed here)')
     .addHelpText('after', '\nExample:\n  $ provisio demo        (or npm start at the repository root)')
     .action(async (_o, cmd: Command) => {
-      const o = cmd.optsWithGlobals<GlobalOptions>();
+      const o = cmd.optsWithGlobals<GlobalOptions & { plugin?: string[] }>();
       const output = outputFor(o);
-      const { instances, results } = await runDemo();
+      const { instances, results } = await runDemo(o.plugin);
       if (output.json) {
         output.out(JSON.stringify(results, null, 2));
         return;

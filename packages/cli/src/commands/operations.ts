@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ProvisioningError, type DeviceCredentials, type RegisterRequest, type Registration, type RekeyRequest, type SealedCredentials } from '@provisio/core';
+import { invalidInput, type ProvisioningError, type DeviceCredentials, type RegisterRequest, type Registration, type RekeyRequest, type SealedCredentials } from '@provisio/core';
 import { outputFor, withInstance, type GlobalOptions } from '../context.js';
 import { readStdin } from '../input/stdin.js';
 import { deliverCredentials } from '../output/deliver-credentials.js';
 import { keyValues, printResult } from '../output/format.js';
 
 function invalid(field: string, message: string): ProvisioningError {
-  return new ProvisioningError({ code: 'INVALID_INPUT', message, field, rule: 'cli', retryable: false });
+  return invalidInput({ message, field, rule: 'cli' });
 }
 
 function integer(value: string, field: string): number {
@@ -52,7 +52,7 @@ export function registerOperationCommands(program: Command): void {
     .requiredOption('--node-id <id>', "the device's own identifier (IMEI, serial, DeviceName)")
     .option('--product-id <id>', 'product the device belongs to')
     .option('--name <name>', 'display name')
-    .option('--verify-code <code>', 'verification code to use (Huawei)')
+    .option('--verify-code <code>', 'verification code to use (clouds whose devices prove themselves with one)')
     .option('--psk-env <VAR>', 'take the PSK from this environment variable (never from the command line)')
     .option('--validity <seconds>', 'seconds the credentials stay valid before activation (0 = never)')
     .option('--vendor <json>', 'provider-specific fields as JSON')
@@ -105,8 +105,8 @@ export function registerOperationCommands(program: Command): void {
     .description('Give a device new credentials (and optionally a new node id)')
     .requiredOption('-i, --instance <name>', 'configured instance')
     .requiredOption('--device-id <id>', 'device id')
-    .option('--node-id <id>', 'new node id (Huawei)')
-    .option('--verify-code <code>', 'new verification code (Huawei)')
+    .option('--node-id <id>', 'new node id (clouds that let a device change it)')
+    .option('--verify-code <code>', 'new verification code (verification-code clouds)')
     .option('--psk-env <VAR>', 'take the new PSK from this environment variable')
     .option('--validity <seconds>', 'validity of the new credentials in seconds')
     .addHelpText('after', '\nExample:\n  $ provisio rekey -i huawei --device-id 5f0c... --verify-code NEWCODE')

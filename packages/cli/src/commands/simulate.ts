@@ -1,8 +1,9 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadPlugin, type RunningSimulator, type SimulatorStartOptions } from '@provisio/core';
-import { BUILTIN_PLUGINS, CLI_ROOT, outputFor, type GlobalOptions } from '../context.js';
+import { invalidInput, loadPlugin, type ProvisioningPlugin, type RunningSimulator, type SimulatorStartOptions } from '@provisio/core';
+import { CLI_ROOT, outputFor, type GlobalOptions } from '../context.js';
+import { installedPlugins } from '../installed-plugins.js';
 import { table } from '../output/format.js';
 
 export interface StartedSimulator {
@@ -11,20 +12,37 @@ export interface StartedSimulator {
   simulator: RunningSimulator;
 }
 
+export interface StartSimulatorsOptions {
+  /** Start options per plugin, from what its manifest declares (e.g. `simulator.servesTls`). */
+  optionsFor?(plugin: ProvisioningPlugin): SimulatorStartOptions;
+  /** Skip plugins without a simulator (found by discovery) instead of failing (asked for by name). */
+  skipWithoutSimulator?: boolean;
+}
+
 /** Starts the simulators of the given plugins (loaded by package name) on 127.0.0.1. */
-export async function startSimulators(plugins: readonly string[], options: Record<string, SimulatorStartOptions> = {}): Promise<StartedSimulator[]> {
+export async function startSimulators(plugins: readonly string[], options: StartSimulatorsOptions = {}): Promise<StartedSimulator[]> {
   const started: StartedSimulator[] = [];
   try {
     for (const name of plugins) {
       const plugin = await loadPlugin(name, [process.cwd(), CLI_ROOT]);
-      if (!plugin.simulator) throw new Error(`${name} offers no simulator`);
-      started.push({ plugin: name, providerId: plugin.providerId, simulator: await plugin.simulator.start(options[plugin.providerId]) });
+      if (!plugin.simulator) {
+        if (options.skipWithoutSimulator) continue;
+        throw new Error(`${name} offers no simulator`);
+      }
+      if (started.some((s) => s.providerId === plugin.providerId)) continue;
+      const simulator = await plugin.simulator.start(options.optionsFor?.(plugin));
+      started.push({ plugin: name, providerId: plugin.providerId, simulator });
     }
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.simulator.stop()));
     throw error;
   }
   return started;
+}
+
+/** The plugins a command runs simulators for: those named, or every installed one that has a simulator. */
+export function simulatedPlugins(named: string[] | undefined): { plugins: string[]; skipWithoutSimulator: boolean } {
+  return named?.length ? { plugins: named, skipWithoutSimulator: false } : { plugins: installedPlugins(), skipWithoutSimulator: true };
 }
 
 /**
@@ -70,36 +88,47 @@ export function writeSecretFile(path: string, text: string): void {
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description('Start the Huawei and Tencent simulators on 127.0.0.1 and print their endpoints and a ready configuration')
+    .description('Start the simulator of every installed provider plugin on 127.0.0.1 and print their endpoints and a ready configuration')
     .option('--write-config <file>', 'write the configuration there (secrets as ${ENV} references)')
     // Not --env-file: Node 20 takes that flag for itself even after the script name and exits 9.
     .option('--secrets-file <file>', 'write the secret values there, as VAR=value lines (mode 0600)', 'provisio.env')
-    .option('--tls-dir <dir>', 'where the Huawei simulator keeps its CA, server and client certificates', '.provisio/huawei-tls')
-    .option('--no-tls', 'serve Huawei over plain HTTP instead of mutual TLS')
+    .option('--plugin <package...>', 'only these plugins (default: the built-in providers and every plugin installed here)')
+    .option('--tls-dir <dir>', 'where HTTPS simulators keep their CA, server and client certificates (a folder per provider)', '.provisio/tls')
+    .option('--no-tls', 'serve plain HTTP from the simulators that default to (mutual) TLS')
     .option('--rate-limit <calls/interval>', "each simulator's flow control, mirrored in the written config's client limit (e.g. 20/1s, 100/1m)", parseRateLimit)
-    .option('--huawei-port <port>', 'port for the Huawei simulator (default: any free port)')
-    .option('--tencent-port <port>', 'port for the Tencent simulator (default: any free port)')
+    .option('--port <provider=port>', 'port for one provider\'s simulator, e.g. huawei=8743 (repeatable; default: any free port)', collectPort, {})
     .addHelpText(
       'after',
-      '\nExample:\n  $ provisio simulate --write-config provisio.config.json\n  $ set -a; . ./provisio.env; set +a; provisio register -i huawei --node-id 860000000000001',
+      '\nExample:\n  $ provisio simulate --write-config provisio.config.json --port huawei=8743\n  $ set -a; . ./provisio.env; set +a; provisio register -i huawei --node-id 860000000000001',
     )
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<
         GlobalOptions & {
           writeConfig?: string;
           secretsFile: string;
-          huaweiPort?: string;
-          tencentPort?: string;
+          plugin?: string[];
+          port: Record<string, number>;
           tls: boolean;
           tlsDir: string;
           rateLimit?: { limit: number; intervalMs: number };
         }
       >();
       const output = outputFor(o);
-      const started = await startSimulators(BUILTIN_PLUGINS, {
-        huawei: { port: Number(o.huaweiPort ?? 0), tls: o.tls ? { dir: resolve(o.tlsDir), requireClientCert: true } : undefined, rateLimit: o.rateLimit },
-        tencent: { port: Number(o.tencentPort ?? 0), rateLimit: o.rateLimit },
+      const { plugins, skipWithoutSimulator } = simulatedPlugins(o.plugin);
+      const started = await startSimulators(plugins, {
+        skipWithoutSimulator,
+        optionsFor: (plugin) => ({
+          port: o.port[plugin.providerId] ?? 0,
+          rateLimit: o.rateLimit,
+          tls: o.tls && plugin.simulator?.servesTls ? { dir: resolve(o.tlsDir, plugin.providerId), requireClientCert: true } : undefined,
+        }),
       });
+      const unknownPorts = Object.keys(o.port).filter((id) => !started.some((s) => s.providerId === id));
+      if (unknownPorts.length > 0) {
+        await Promise.allSettled(started.map((s) => s.simulator.stop()));
+        const running = started.map((s) => s.providerId).join(', ');
+        throw invalidInput({ field: 'port', rule: 'cli', message: `--port names ${unknownPorts.join(', ')}, but the simulators started are ${running}` });
+      }
       const { config, env } = configWithEnvReferences(started);
       const envFile = resolve(o.secretsFile);
       writeSecretFile(envFile, `${Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
@@ -127,6 +156,13 @@ export function registerSimulateCommand(program: Command): void {
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** "huawei=8743" → { huawei: 8743 }, accumulated over repeated flags. */
+export function collectPort(value: string, previous: Record<string, number>): Record<string, number> {
+  const match = /^([A-Za-z0-9_-]+)=(\d{1,5})$/.exec(value.trim());
+  if (!match || Number(match[2]) > 65535) throw new InvalidArgumentError('expected <provider>=<port>, e.g. huawei=8743');
+  return { ...previous, [match[1] as string]: Number(match[2]) };
+}
 
 /** "20/1s" → 20 calls per 1,000 ms; "100/1m" → 100 per 60,000 ms. */
 export function parseRateLimit(value: string): { limit: number; intervalMs: number } {

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ProvisioningError, resolveEnvReferences, type InstanceConfig } from '@provisio/core';
+import { invalidInput, resolveEnvReferences, type ProvisioningError, type InstanceConfig } from '@provisio/core';
 
 export const DEFAULT_CONFIG_FILE = 'provisio.config.json';
 
 function configError(file: string, message: string, field = ''): ProvisioningError {
-  return new ProvisioningError({ code: 'INVALID_INPUT', message: `${file}: ${message}`, field: field || file, rule: 'config', retryable: false });
+  return invalidInput({ message: `${file}: ${message}`, field: field || file, rule: 'config' });
 }
 
 /** A configuration file read and checked for shape; `${ENV}` references are still unresolved. */
@@ -13,6 +13,8 @@ export interface LoadedConfig {
   file: string;
   /** Instance names mapped to their plugin and (unresolved) config, in file order. */
   instances: Record<string, InstanceConfig & { plugin: string }>;
+  /** `{"redis": "${PROVISIO_REDIS_URL}"}`: one token and one budget per cloud app across processes (unresolved). */
+  coordination?: Record<string, unknown>;
 }
 
 /**
@@ -49,19 +51,21 @@ export function loadConfig(path?: string): LoadedConfig {
       throw configError(file, `instances.${name}.config must be an object`, `instances.${name}.config`);
     }
   }
-  return { file, instances: instances as LoadedConfig['instances'] };
+  const coordination = (raw as { coordination?: unknown }).coordination;
+  if (coordination !== undefined && (typeof coordination !== 'object' || coordination === null || typeof (coordination as { redis?: unknown }).redis !== 'string')) {
+    throw configError(file, 'coordination must be {"redis": "redis://…"} (e.g. "${PROVISIO_REDIS_URL}")', 'coordination');
+  }
+  return { file, instances: instances as LoadedConfig['instances'], coordination: coordination as LoadedConfig['coordination'] };
 }
 
 /** One instance's entry with its `${ENV}` references resolved; a missing variable names its field. */
 export function resolveInstance(loaded: LoadedConfig, name: string, env: NodeJS.ProcessEnv = process.env): InstanceConfig {
   const entry = loaded.instances[name];
   if (!entry) {
-    throw new ProvisioningError({
-      code: 'INVALID_INPUT',
+    throw invalidInput({
       message: `${loaded.file} has no instance "${name}"; configured: ${Object.keys(loaded.instances).join(', ') || '(none)'}`,
       field: 'instance',
       rule: 'config',
-      retryable: false,
     });
   }
   try {
@@ -71,5 +75,16 @@ export function resolveInstance(loaded: LoadedConfig, name: string, env: NodeJS.
     // Never a NAME=value example here: the redactor would (rightly) blank the value.
     const simulated = /PROVISIO_[A-Z0-9]+_SECRET/.test(e.message) ? '; for "provisio simulate", load its secrets file: set -a; . ./provisio.env; set +a' : '';
     throw configError(loaded.file, `${e.message}${simulated}`, e.field);
+  }
+}
+
+/** The `coordination` setting with its `${ENV}` references resolved, or undefined (in-process). */
+export function resolveCoordination(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): { redis: string } | undefined {
+  if (!loaded.coordination) return undefined;
+  try {
+    return resolveEnvReferences(loaded.coordination, env, 'coordination') as { redis: string };
+  } catch (error) {
+    const e = error as ProvisioningError;
+    throw configError(loaded.file, e.message, e.field);
   }
 }

@@ -49,6 +49,7 @@ export abstract class BaseProvider implements ProvisioningProvider {
     return this.run('register', () => {
       this.validate('register', registerRequestSchema, request, 'request');
       if (this.schemas.register) this.validate('register', this.schemas.register, request, 'request');
+      this.rememberCallerSecrets(request);
       return this.doRegister(request);
     });
   }
@@ -74,6 +75,7 @@ export abstract class BaseProvider implements ProvisioningProvider {
       this.validateRef('rekey', ref);
       this.validate('rekey', rekeyRequestSchema, request, 'request');
       if (this.schemas.rekey) this.validate('rekey', this.schemas.rekey, request, 'request');
+      this.rememberCallerSecrets(request);
       return this.doRekey(ref, request);
     });
   }
@@ -132,6 +134,16 @@ export abstract class BaseProvider implements ProvisioningProvider {
 
   protected validate<T>(operation: Operation, schema: JsonSchema, value: unknown, subject: string): T {
     return assertValid<T>(schema, value, { provider: this.id, operation, subject });
+  }
+
+  /**
+   * A PSK or verify code the caller chose is a secret like one the cloud issues: known to the
+   * redactor before the request leaves, so a cloud that echoes it in an error or a log line
+   * does not carry it into a message, a stack, JSON, a CLI table or a journal (issue 13.7).
+   */
+  private rememberCallerSecrets(request: { psk?: unknown; verifyCode?: unknown }): void {
+    if (typeof request.psk === 'string') this.redactor.add(request.psk);
+    if (typeof request.verifyCode === 'string') this.redactor.add(request.verifyCode);
   }
 
   private validateRef(operation: Operation, ref: DeviceRef): void {

@@ -40,6 +40,12 @@ export interface ProviderCapabilities {
    * before it connects (the cloud then issues it a new secret, and the earlier one stops working).
    */
   registerRefusesExisting?: 'always' | 'once-activated';
+  /**
+   * The call budget this instance keeps to (its configured client rate limit, or the provider's
+   * default): `limit` calls per `intervalMs`. Absent means no client-side limit. Callers that
+   * plan many calls (the testkit's live mode) size their time budget from it.
+   */
+  flowControl?: { limit: number; intervalMs: number };
 }
 
 /** The keys a capabilities manifest may carry; anything else is an error. */
@@ -51,4 +57,10 @@ export const CAPABILITY_KEYS: ReadonlyArray<keyof ProviderCapabilities> = [
   'connectivity',
   'rekeyScope',
   'registerRefusesExisting',
+  'flowControl',
 ];
+
+/** The `flowControl` entry a manifest states for a client rate limit (`false`: none). */
+export function flowControlOf(rateLimit: { limit: number; intervalMs: number } | false): Pick<ProviderCapabilities, 'flowControl'> {
+  return rateLimit ? { flowControl: { limit: rateLimit.limit, intervalMs: rateLimit.intervalMs } } : {};
+}

@@ -10,11 +10,14 @@ export interface PskCredentials {
   encoding: 'hex' | 'base64' | 'utf8';
 }
 
-/** An X.509 client certificate and its private key, both PEM. */
+/**
+ * An X.509 client certificate and its private key, both PEM. `privateKey` is absent when the key
+ * never left the device (the cloud signed the device's CSR, e.g. AWS CreateCertificateFromCsr).
+ */
 export interface X509Credentials {
   kind: 'x509';
   certificate: string;
-  privateKey: string;
+  privateKey?: string;
 }
 
 /** A verification code (Huawei verification-code mode), optionally with the DTLS PSK. */

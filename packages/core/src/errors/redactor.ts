@@ -22,65 +22,83 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   ],
 ];
 
-/** How many issued secrets (PSKs, tokens) a redactor remembers: the most recent ones. */
-export const DEFAULT_ISSUED_CAPACITY = 4096;
+/**
+ * How many run-time secrets (issued PSKs, tokens, secrets a caller supplied) are remembered.
+ * An error can only carry the secrets of the request at hand, which were added just before it
+ * was sent, so the most recent ones are what matter; a bound keeps memory and the cost of
+ * `redact()` flat however many devices an instance provisions (issue 13.9).
+ */
+export const DEFAULT_MAX_RECENT_SECRETS = 4096;
 
 export class Redactor {
-  /** Configured secrets (app secrets, keys, passphrases): few, kept for the redactor's life. */
-  private readonly secrets = new Set<string>();
-  /**
-   * Secrets the cloud issued at run time (PSKs, tokens): one per device, so only the most recent
-   * `issuedCapacity` are kept (insertion order is age). An error can carry a secret only when the
-   * platform echoes it back; the platform echoes what the same run sent or received moments
-   * before, and the pattern layer still catches `psk=…`/`"psk":"…"`/`Bearer …` shapes of older ones.
-   * Remembering every PSK forever cost ~23 MB at 100,000 devices, and every redact() sorted them all.
-   */
-  private readonly issued = new Set<string>();
-  private readonly issuedCapacity: number;
-  /** Every registered value, longest first (a secret that contains another is removed whole); rebuilt lazily. */
+  /** Configured secrets (app secret, passphrases): kept for the life of the instance. */
+  private readonly pinned = new Set<string>();
+  /** Run-time secrets, least recently added first (a Map keeps insertion order). */
+  private readonly recent = new Map<string, true>();
+  /** Longest first, rebuilt only after a change (not on every redact). */
   private sorted: string[] | undefined;
+  private readonly maxRecent: number;
+  /** Named secrets replaced over time (see `hold`). */
+  private readonly held = new Map<string, string>();
 
-  constructor(initial: Iterable<string | undefined | null> = [], options: { issuedCapacity?: number } = {}) {
-    this.issuedCapacity = options.issuedCapacity ?? DEFAULT_ISSUED_CAPACITY;
-    for (const value of initial) this.add(value);
-  }
-
-  /** Registers a configured secret value; every later `redact` call removes it (and its URL-encoded form). */
-  add(value: string | undefined | null): void {
-    if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || this.secrets.has(value)) return;
-    this.secrets.add(value);
-    const encoded = encodeURIComponent(value);
-    if (encoded !== value) this.secrets.add(encoded);
-    this.sorted = undefined;
-  }
-
-  /** Registers every string found in a configuration subtree (used for secret config fields). */
-  addAll(values: Iterable<string | undefined | null>): void {
-    for (const value of values) this.add(value);
+  /** `initial` values are configured secrets: pinned, never evicted. */
+  constructor(initial: Iterable<string | undefined | null> = [], options: { maxRecentSecrets?: number } = {}) {
+    this.maxRecent = options.maxRecentSecrets ?? DEFAULT_MAX_RECENT_SECRETS;
+    this.addAll(initial);
   }
 
   /**
-   * Registers a secret the cloud issued (a device PSK, an access token). Kept among the most
-   * recent `issuedCapacity` ones, so a run of any length holds a bounded set.
+   * Registers a run-time secret (and its URL-encoded form); later `redact` calls remove it.
+   * Only the most recent `maxRecentSecrets` are kept.
    */
-  addIssued(value: string | undefined | null): void {
-    if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || this.secrets.has(value)) return;
-    if (this.issued.has(value)) this.issued.delete(value); // refreshed: now the most recent
-    this.issued.add(value);
-    const encoded = encodeURIComponent(value);
-    if (encoded !== value) this.issued.add(encoded);
-    while (this.issued.size > this.issuedCapacity) this.issued.delete(this.issued.values().next().value as string);
+  add(value: string | undefined | null): void {
+    for (const form of forms(value)) {
+      if (this.pinned.has(form)) continue;
+      this.recent.delete(form);
+      this.recent.set(form, true);
+    }
+    while (this.recent.size > this.maxRecent) this.recent.delete(this.recent.keys().next().value as string);
     this.sorted = undefined;
   }
 
-  /** How many values are remembered (configured + issued, encoded forms included). */
+  /** Registers configured secrets (a configuration subtree's secret fields): pinned, never evicted. */
+  addAll(values: Iterable<string | undefined | null>): void {
+    for (const value of values) {
+      for (const form of forms(value)) {
+        this.recent.delete(form);
+        this.pinned.add(form);
+      }
+    }
+    this.sorted = undefined;
+  }
+
+  /**
+   * Holds the current value of a named secret that is replaced over time (an access token):
+   * pinned while current, so no number of issued PSKs can evict it; the value it replaces
+   * becomes a recent one (an answer to a call made with it may still echo it).
+   */
+  hold(name: string, value: string | undefined | null): void {
+    const previous = this.held.get(name);
+    if (previous === value) return;
+    if (previous !== undefined) {
+      for (const form of forms(previous)) this.pinned.delete(form);
+      this.add(previous);
+    }
+    if (typeof value === 'string') {
+      this.held.set(name, value);
+      this.addAll([value]);
+    } else this.held.delete(name);
+  }
+
+  /** How many values are remembered (pinned + recent, encoded forms included). */
   get size(): number {
-    return this.secrets.size + this.issued.size;
+    return this.pinned.size + this.recent.size;
   }
 
   redact(text: string): string {
     let out = text;
-    this.sorted ??= [...this.secrets, ...this.issued].sort((a, b) => b.length - a.length);
+    // Longest first, so a secret that contains another is removed whole.
+    this.sorted ??= [...this.pinned, ...this.recent.keys()].sort((a, b) => b.length - a.length);
     for (const secret of this.sorted) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
@@ -92,6 +110,13 @@ export class Redactor {
   redactValue<T>(value: T): T {
     return redactDeep(value, (s) => this.redact(s), new WeakSet()) as T;
   }
+}
+
+/** A value and its URL-encoded form, when long enough to be worth replacing. */
+function forms(value: string | undefined | null): string[] {
+  if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return [];
+  const encoded = encodeURIComponent(value);
+  return encoded === value ? [value] : [value, encoded];
 }
 
 function redactDeep(value: unknown, redact: (s: string) => string, seen: WeakSet<object>): unknown {

@@ -2,6 +2,7 @@ import type { AxiosInstance, AxiosStatic } from 'axios';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import type https from 'node:https';
+import type { FlowLimiter } from '../coordination/coordination.js';
 import type { ErrorCode } from '../errors/error-codes.js';
 import { ProvisioningError } from '../errors/provisioning-error.js';
 import { Redactor } from '../errors/redactor.js';
@@ -49,12 +50,14 @@ export interface HttpRequest {
 export interface PreparedRequest {
   readonly operation: string;
   readonly method: HttpMethod;
-  /** The URL as sent. */
-  readonly href: string;
-  /** Host name (no port), path and query (without "?") of `href`, for signers: no URL parsing per call. */
-  readonly hostname: string;
-  readonly pathname: string;
-  readonly search: string;
+  /**
+   * The URL as sent, and its host name (no port), path and query (without "?"): set by the HTTP
+   * client, so a signer reads them without parsing a URL per call (optional for hand-built requests).
+   */
+  readonly href?: string;
+  readonly hostname?: string;
+  readonly pathname?: string;
+  readonly search?: string;
   /** `href` parsed (built on first access only). */
   readonly url: URL;
   /** Header names as sent (case preserved). */
@@ -125,6 +128,11 @@ export interface HttpClientOptions {
   retry?: RetryOptions;
   /** Client-side rate limit for this instance; `false` for none. */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * The application's shared budget (from a Coordination), used instead of a limiter of this
+   * client's own; `rateLimit: false` still means none. Its owner closes it, not this client.
+   */
+  flowLimiter?: FlowLimiter;
   tls?: TlsOptions;
   agent?: AgentOptions;
   auth?: AuthStep;
@@ -167,7 +175,11 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
 export class HttpClient {
   readonly provider: string;
   readonly redactor: Redactor;
+  /** The in-process limiter of this client (its own, or the one it shares in this process); undefined for a Redis budget. */
   readonly limiter: RateLimiter | undefined;
+  /** The limiter every call goes through: this client's own, or the application's shared one. */
+  private readonly flow: FlowLimiter | undefined;
+  private readonly ownsLimiter: boolean;
 
   /** Never the options (TLS passphrase, keys) or the auth step (tokens). */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -197,7 +209,10 @@ export class HttpClient {
     this.basePath = base.pathname.slice(0, -1);
     this.baseOrigin = this.baseHref.slice(0, this.baseHref.length - this.basePath.length);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
+    this.ownsLimiter = Boolean(options.rateLimit && !options.flowLimiter);
+    const shared = options.flowLimiter instanceof RateLimiter ? options.flowLimiter : undefined;
+    this.limiter = options.rateLimit ? (this.ownsLimiter ? new RateLimiter(options.rateLimit) : shared) : undefined;
+    this.flow = options.rateLimit ? (options.flowLimiter ?? this.limiter) : undefined;
     this.agents = createAgents(options.tls, options.agent);
     const tls = options.tls ?? {};
     this.presentsClientCertificate = Boolean(tls.cert ?? tls.certFile ?? tls.pfx ?? tls.pfxFile);
@@ -232,7 +247,7 @@ export class HttpClient {
       // Everything slow happens before the token is taken (login above, loading axios here),
       // so the request reaches the server right after its limiter slot: see RateLimiter.
       const axios = this.axios;
-      const release = this.limiter ? await this.limiter.acquireSlot() : undefined;
+      const release = this.flow ? await this.flow.acquireSlot() : undefined;
       if (release && auth?.isReady && !auth.isReady()) {
         // The token went stale while this call queued (another call's answer invalidated it).
         release(false);
@@ -313,7 +328,8 @@ export class HttpClient {
   close(): void {
     this.agents.http.destroy();
     this.agents.https.destroy();
-    this.limiter?.close();
+    // A shared limiter belongs to its coordination, which closes it.
+    if (this.ownsLimiter) this.limiter?.close();
   }
 
   private prepare(request: HttpRequest): PreparedRequest {
@@ -358,7 +374,7 @@ export class HttpClient {
     try {
       const res = await axios.request<string>({
         method: prepared.method,
-        url: prepared.href,
+        url: prepared.href ?? prepared.url.href,
         headers: prepared.body ? prepared.headers : { ...prepared.headers, 'Content-Type': undefined as unknown as string },
         data: prepared.body,
         timeout: timeoutMs,
@@ -424,7 +440,7 @@ export class HttpClient {
       provider: this.provider,
       operation: prepared.operation,
       method: prepared.method,
-      url: this.redactor.redact(prepared.href),
+      url: this.redactor.redact(prepared.href ?? prepared.url.href),
       attempt,
       status: outcome.response?.status,
       errorCode: outcome.error?.code,

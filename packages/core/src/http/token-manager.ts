@@ -1,3 +1,4 @@
+import type { TokenStore } from '../coordination/coordination.js';
 import { isProvisioningError } from '../errors/provisioning-error.js';
 
 /**
@@ -40,6 +41,13 @@ export interface TokenManagerOptions {
   now?: () => number;
   /** Called with every new token (to register it with a redactor). */
   onToken?: (token: AccessToken) => void;
+  /**
+   * Where the application's token is shared with its other holders (other instances, other
+   * processes: see Coordination). Without it the token lives in this manager alone.
+   */
+  store?: TokenStore;
+  /** With a store: how long the token read from it is used before it is read again. Default 1 s. */
+  storeSyncMs?: number;
 }
 
 export interface TokenStats {
@@ -54,6 +62,9 @@ export class TokenManager {
   /** After a refresh failed for a reason other than refusal: no new attempt before this (epoch ms). */
   private refreshPausedUntil = 0;
   private inflight: Promise<AccessToken> | undefined;
+  /** With a store: when the token was last read from it, and the read in flight. */
+  private syncedAt = Number.NEGATIVE_INFINITY;
+  private syncing: Promise<AccessToken | undefined> | undefined;
   private readonly now: () => number;
   readonly stats: TokenStats = { logins: 0, refreshes: 0, refreshFailures: 0 };
 
@@ -64,17 +75,36 @@ export class TokenManager {
     this.now = options.now ?? Date.now;
   }
 
+  /** Never the token, the refresh token or the source (it holds the login secret). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `TokenManager { logins: ${this.stats.logins}, refreshes: ${this.stats.refreshes}, shared: ${this.options.store ? 'yes' : 'no'} }`;
+  }
+
+  toJSON(): TokenStats {
+    return { ...this.stats };
+  }
+
   /** A token valid for at least the refresh-ahead window (or the freshest one obtainable). */
   async get(): Promise<string> {
     const token = this.current;
-    if (token && !this.dueForRenewal(token)) return token.value;
+    if (token && !this.dueForRenewal(token) && (!this.options.store || this.now() - this.syncedAt < (this.options.storeSyncMs ?? 1000))) {
+      return token.value;
+    }
+    if (this.options.store && !this.inflight) {
+      // Another holder may have renewed it: its token is the only valid one on some clouds.
+      const shared = await this.sync();
+      if (shared) return shared.value;
+    }
     return (await this.renew(false)).value;
   }
 
   /** The token `get()` would hand out without waiting, or undefined when it would have to wait. */
   peek(): string | undefined {
     const token = this.current;
-    return token && !this.dueForRenewal(token) ? token.value : undefined;
+    if (!token || this.dueForRenewal(token)) return undefined;
+    // With a shared store, get() would look at it first once the last look is stale.
+    if (this.options.store && this.now() - this.syncedAt >= (this.options.storeSyncMs ?? 1000)) return undefined;
+    return token.value;
   }
 
   /** Is a token held that `get()` would hand out without waiting? */
@@ -87,7 +117,7 @@ export class TokenManager {
     if (this.inflight) return (await this.inflight).value;
     if (this.current && this.current.value !== stale) return this.current.value;
     this.current = undefined;
-    return (await this.renew(true)).value;
+    return (await this.renew(true, stale)).value;
   }
 
   /** Forgets the token (next call logs in). */
@@ -103,13 +133,66 @@ export class TokenManager {
     return lifetimeLeft <= ahead;
   }
 
-  private renew(forceLogin: boolean): Promise<AccessToken> {
+  /** Reads the shared token; adopts and returns it when it is good for use. */
+  private sync(): Promise<AccessToken | undefined> {
+    const store = this.options.store as TokenStore;
+    this.syncing ??= store
+      .read()
+      .then((shared) => {
+        this.syncedAt = this.now();
+        if (!shared || this.isDue(shared, shared.obtainedAt)) return undefined;
+        this.adopt(shared, shared.obtainedAt);
+        return shared;
+      })
+      .finally(() => {
+        this.syncing = undefined;
+      });
+    return this.syncing;
+  }
+
+  private adopt(token: AccessToken, obtainedAt: number): void {
+    if (this.current?.value !== token.value) this.options.onToken?.(token);
+    this.current = token;
+    this.obtainedAt = obtainedAt;
+    this.syncedAt = this.now();
+  }
+
+  private isDue(token: AccessToken, obtainedAt: number): boolean {
+    const lifetimeLeft = token.expiresAt - this.now();
+    const ahead = Math.min(this.options.refreshAheadMs ?? 60_000, (token.expiresAt - obtainedAt) / 10);
+    return lifetimeLeft <= ahead;
+  }
+
+  private renew(forceLogin: boolean, stale?: string): Promise<AccessToken> {
     if (!this.inflight) {
-      this.inflight = this.obtain(forceLogin).finally(() => {
+      this.inflight = (this.options.store ? this.obtainShared(forceLogin, stale) : this.obtain(forceLogin)).finally(() => {
         this.inflight = undefined;
       });
     }
     return this.inflight;
+  }
+
+  /**
+   * One renewal at a time across all holders: under the store's lock, a token another holder
+   * stored meanwhile (not the one reported stale, not due) is adopted instead of logging in again.
+   */
+  private obtainShared(forceLogin: boolean, stale: string | undefined): Promise<AccessToken> {
+    const store = this.options.store as TokenStore;
+    return store.exclusive(async () => {
+      const shared = await store.read();
+      if (shared && shared.value !== stale && !this.isDue(shared, shared.obtainedAt)) {
+        this.adopt(shared, shared.obtainedAt);
+        return shared;
+      }
+      if (shared) {
+        this.current = shared;
+        this.obtainedAt = shared.obtainedAt;
+      }
+      const token = await this.obtain(forceLogin || (shared !== undefined && shared.value === stale));
+      await store.write({ ...token, obtainedAt: this.obtainedAt });
+      this.syncedAt = this.now();
+      return token;
+    });
   }
 
   private async obtain(forceLogin: boolean): Promise<AccessToken> {

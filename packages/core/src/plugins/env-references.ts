@@ -1,4 +1,4 @@
-import { ProvisioningError } from '../errors/provisioning-error.js';
+import { invalidInput } from '../errors/invalid-input.js';
 
 /**
  * Replaces `${NAME}` in every string of a JSON value with the environment variable NAME, so
@@ -11,12 +11,10 @@ export function resolveEnvReferences(value: unknown, env: NodeJS.ProcessEnv = pr
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
       const found = env[name];
       if (found === undefined) {
-        throw new ProvisioningError({
-          code: 'INVALID_INPUT',
+        throw invalidInput({
           message: `${path || 'value'} refers to the environment variable ${name}, which is not set; set it in the environment (export ${name}) before running`,
           field: path,
           rule: 'env',
-          retryable: false,
         });
       }
       return found;

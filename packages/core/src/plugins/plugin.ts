@@ -1,4 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
+import type { Coordination } from '../coordination/coordination.js';
 import type { Redactor } from '../errors/redactor.js';
 import type { HttpLogEvent } from '../http/http-client.js';
 import type { JsonSchema } from '../validation/validator.js';
@@ -18,6 +19,13 @@ export interface InstanceContext<Config = unknown> {
   /** Knows this instance's secret config values (fields the schema marks `writeOnly`). */
   redactor: Redactor;
   logger?: (event: HttpLogEvent) => void;
+  /**
+   * What this instance shares with every other holder of the same cloud application (token,
+   * flow-control budget): pass `coordination.flowLimiter(app, …)` to the HttpClient and
+   * `coordination.tokenStore(app)` to the TokenManager. Set by the Provisioner (in-process by
+   * default); absent when a provider is built by hand.
+   */
+  coordination?: Coordination;
 }
 
 /**

@@ -1,8 +1,11 @@
-// Plugins may import tsyringe right after core, so the Reflect polyfill stays an eager import (one small file).
 import 'reflect-metadata';
-import type { DependencyContainer } from 'tsyringe';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import type { Coordination, CoordinationSetting } from '../coordination/coordination.js';
+import { InProcessCoordination } from '../coordination/in-process.js';
+import { loadCoordination } from '../coordination/load-coordination.js';
 import type { ProviderCapabilities } from '../contract/capabilities.js';
 import type { ProvisioningProvider } from '../contract/provider.js';
+import { invalidInput } from '../errors/invalid-input.js';
 import { ProvisioningError } from '../errors/provisioning-error.js';
 import { Redactor } from '../errors/redactor.js';
 import type { HttpLogEvent } from '../http/http-client.js';
@@ -21,6 +24,8 @@ export interface InstanceConfig {
 /** Instance names mapped to their plugin and config; or a list with explicit names. */
 export interface ProvisionerConfig {
   instances: Record<string, InstanceConfig> | Array<InstanceConfig & { name: string }>;
+  /** Shared token and budget across processes: `{ "redis": "redis://…" }` (needs @provisio/redis). */
+  coordination?: CoordinationSetting;
 }
 
 export interface ProvisionerOptions {
@@ -29,6 +34,12 @@ export interface ProvisionerOptions {
   /** Parent container (default: tsyringe's root). Each instance gets its own child. */
   container?: DependencyContainer;
   logger?: (event: HttpLogEvent) => void;
+  /**
+   * What instances share per cloud application (token, flow-control budget): a Coordination
+   * (the caller closes it) or `{ redis: url }`. Overrides the config's `coordination`. Default:
+   * in-process (instances of one app in this Provisioner share; nothing to install).
+   */
+  coordination?: CoordinationSetting;
 }
 
 export interface InstanceInfo {
@@ -46,7 +57,7 @@ interface LiveInstance {
 }
 
 function configError(message: string, field: string, rule: string): ProvisioningError {
-  return new ProvisioningError({ code: 'INVALID_INPUT', message, field, rule, retryable: false });
+  return invalidInput({ message, field, rule });
 }
 
 const instanceName = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -56,7 +67,13 @@ const instanceName = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
  * its own child container (so two accounts on one cloud coexist), and hands them out by name.
  */
 export class Provisioner {
-  private constructor(private readonly live: Map<string, LiveInstance>) {}
+  private constructor(
+    private readonly live: Map<string, LiveInstance>,
+    /** The coordination this Provisioner made (and closes); undefined when the caller passed one. */
+    private readonly ownCoordination: Coordination | undefined,
+    /** What the instances share per cloud application. */
+    readonly coordination: Coordination,
+  ) {}
 
   /** Instance names and plugins only: the configs hold secrets. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -66,21 +83,24 @@ export class Provisioner {
   static async create(config: ProvisionerConfig, options: ProvisionerOptions = {}): Promise<Provisioner> {
     const entries = normaliseInstances(config);
     const live = new Map<string, LiveInstance>();
-    // tsyringe is loaded when a provisioner is built, not when core is imported (start-up of every program).
-    const rootContainer = options.container ?? (await import('tsyringe')).container;
+    const setting = options.coordination ?? config.coordination;
+    // An unreachable Redis fails here (UNAVAILABLE), before any instance exists.
+    const coordination = setting ? await loadCoordination(setting, options.resolveFrom) : new InProcessCoordination();
+    const own = setting && coordination === setting ? undefined : coordination;
     try {
       for (const [name, entry] of entries) {
         const plugin =
           typeof entry.plugin === 'string'
             ? await loadPlugin(entry.plugin, options.resolveFrom)
             : checkPlugin(entry.plugin, `instances.${name}.plugin`);
-        live.set(name, buildInstance(name, plugin, entry.config, options, rootContainer));
+        live.set(name, buildInstance(name, plugin, entry.config, options, coordination));
       }
     } catch (error) {
       await Promise.allSettled([...live.values()].map((instance) => instance.provider.close()));
+      await own?.close();
       throw error;
     }
-    return new Provisioner(live);
+    return new Provisioner(live, own, coordination);
   }
 
   /** The provider instance with this name; NOT_FOUND names the ones that exist. */
@@ -116,6 +136,7 @@ export class Provisioner {
     this.live.clear();
     await Promise.allSettled(instances.map((instance) => instance.provider.close()));
     await Promise.allSettled(instances.map((instance) => instance.container.dispose()));
+    await this.ownCoordination?.close();
   }
 }
 
@@ -153,11 +174,17 @@ function normaliseInstances(config: ProvisionerConfig): Array<[string, InstanceC
   return list;
 }
 
-function buildInstance(name: string, plugin: ProvisioningPlugin, rawConfig: unknown, options: ProvisionerOptions, rootContainer: DependencyContainer): LiveInstance {
+function buildInstance(
+  name: string,
+  plugin: ProvisioningPlugin,
+  rawConfig: unknown,
+  options: ProvisionerOptions,
+  coordination: Coordination,
+): LiveInstance {
   const config = assertValid(plugin.configSchema, rawConfig ?? {}, { provider: plugin.providerId, subject: `instances.${name}.config` });
   const redactor = new Redactor(collectSecrets(plugin.configSchema, config));
-  const context: InstanceContext = { name, config, redactor, logger: options.logger };
-  const child = rootContainer.createChildContainer();
+  const context: InstanceContext = { name, config, redactor, logger: options.logger, coordination };
+  const child = (options.container ?? rootContainer).createChildContainer();
   child.register(INSTANCE_CONTEXT, { useValue: context });
   plugin.register(child);
   if (!child.isRegistered(PROVIDER_TOKEN)) {

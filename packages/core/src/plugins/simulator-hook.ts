@@ -55,4 +55,18 @@ export interface SimulatorStartOptions {
 /** What a plugin's optional `simulator` field offers. */
 export interface SimulatorHook {
   start(options?: SimulatorStartOptions): Promise<RunningSimulator>;
+  /**
+   * The simulator can serve HTTPS with `start({ tls })`, as its cloud does (HTTPS only): tools
+   * such as `provisio simulate` then hand it a certificate directory unless told not to.
+   */
+  servesTls?: boolean;
+}
+
+/**
+ * The retry policy a simulator hook writes into `instanceConfig()`: generous backoff, since other
+ * instances of the same app (the conformance suite runs several) share the simulator's flow
+ * control; `overrides.maxAttempts` as the suite asks.
+ */
+export function simulatorClientRetry(overrides: ConfigOverrides = {}): { maxAttempts: number; baseDelayMs: number; maxDelayMs: number } {
+  return { maxAttempts: overrides.maxAttempts ?? 5, baseDelayMs: 200, maxDelayMs: 2000 };
 }

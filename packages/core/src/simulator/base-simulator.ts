@@ -36,6 +36,11 @@ export abstract class BaseSimulator {
     return undefined;
   }
 
+  /** Starts listening; resolves with the URL. */
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
   get url(): string {
     return this.server.url;
   }

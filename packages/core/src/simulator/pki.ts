@@ -1,6 +1,6 @@
 // A throw-away PKI for simulators and tests: a CA, a server certificate and a client
 // certificate, made fresh at run time (no private key is ever committed).
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type forgeTypes from 'node-forge';
@@ -24,17 +24,43 @@ function certificate(
   issuer: { cert?: forgeTypes.pki.Certificate; key: forgeTypes.pki.rsa.PrivateKey },
   extensions: object[],
   serial: string,
+  validityDays = 1,
 ): forgeTypes.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serial;
   cert.validity.notBefore = new Date(Date.now() - 60_000);
-  cert.validity.notAfter = new Date(Date.now() + 24 * 3600_000);
+  cert.validity.notAfter = new Date(Date.now() + validityDays * 24 * 3600_000);
   cert.setSubject([{ name: 'commonName', value: subjectCn }]);
   cert.setIssuer(issuer.cert ? issuer.cert.subject.attributes : [{ name: 'commonName', value: subjectCn }]);
   cert.setExtensions(extensions);
   cert.sign(issuer.key, forge.md.sha256.create());
   return cert;
+}
+
+/** node-forge is an optional peer: only simulators and tests make certificates, not applications. */
+async function loadForge(): Promise<Forge> {
+  try {
+    return ((await import('node-forge')) as unknown as { default: Forge }).default;
+  } catch {
+    throw new Error('making test certificates needs node-forge, an optional peer of @provisio/core: npm install --save-dev node-forge');
+  }
+}
+
+/** An RSA key made natively by node:crypto (milliseconds), in node-forge's form for signing. */
+function nativeKeyPair(forge: Forge): { keys: forgeTypes.pki.rsa.KeyPair; pem: string } {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const key = forge.pki.privateKeyFromPem(pem) as forgeTypes.pki.rsa.PrivateKey;
+  return { keys: { privateKey: key, publicKey: forge.pki.setRsaPublicKey(key.n, key.e) }, pem };
+}
+
+/** A self-signed certificate and its key (PEM), e.g. a device certificate a simulator issues. */
+export async function selfSignedCertificate(commonName: string, options: { validityDays?: number } = {}): Promise<{ cert: string; key: string }> {
+  const forge = await loadForge();
+  const { keys, pem } = nativeKeyPair(forge);
+  const cert = certificate(forge, commonName, keys, { key: keys.privateKey }, [], `01${randomBytes(8).toString('hex')}`, options.validityDays ?? 365);
+  return { cert: forge.pki.certificateToPem(cert), key: pem };
 }
 
 /**
@@ -45,13 +71,9 @@ export async function createTestPki(
   serverNames: { dns?: string[]; ip?: string[] } = { dns: ['localhost'], ip: ['127.0.0.1'] },
   pfxPassphrase = 'provisio-simulator',
 ): Promise<TestPki> {
-  const forge = ((await import('node-forge')) as unknown as { default: Forge }).default;
+  const forge = await loadForge();
   // node:crypto makes the keys natively (milliseconds); node-forge only builds and signs certificates.
-  const keyPair = (): forgeTypes.pki.rsa.KeyPair => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()) as forgeTypes.pki.rsa.PrivateKey;
-    return { privateKey: key, publicKey: forge.pki.setRsaPublicKey(key.n, key.e) };
-  };
+  const keyPair = (): forgeTypes.pki.rsa.KeyPair => nativeKeyPair(forge).keys;
   const caKeys = keyPair();
   const ca = certificate(forge, 'provisio test CA', caKeys, { key: caKeys.privateKey }, [
     { name: 'basicConstraints', cA: true },

@@ -81,7 +81,7 @@ export const credentialsSchema: JsonSchema = {
     },
     {
       properties: { kind: { const: 'x509' }, certificate: nonEmpty, privateKey: nonEmpty },
-      required: ['kind', 'certificate', 'privateKey'],
+      required: ['kind', 'certificate'],
       additionalProperties: false,
     },
     {
@@ -117,6 +117,12 @@ export const capabilitiesSchema: JsonSchema = {
     connectivity: { type: 'boolean' },
     rekeyScope: { enum: ['any', 'activated', 'never-activated'] },
     registerRefusesExisting: { enum: ['always', 'once-activated'] },
+    flowControl: {
+      type: 'object',
+      required: ['limit', 'intervalMs'],
+      properties: { limit: { type: 'integer', minimum: 1 }, intervalMs: { type: 'number', exclusiveMinimum: 0 } },
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 };

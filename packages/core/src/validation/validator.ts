@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type * as Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject, Options, ValidateFunction } from 'ajv';
-import { ProvisioningError } from '../errors/provisioning-error.js';
+import { invalidInput } from '../errors/invalid-input.js';
+import type { ProvisioningError } from '../errors/provisioning-error.js';
 
 /** A JSON Schema (2020-12) document. */
 export type JsonSchema = Record<string, unknown>;
@@ -40,14 +42,19 @@ export function registerPrecompiledValidators(validators: Record<string, unknown
   for (const [key, fn] of Object.entries(validators)) if (typeof fn === 'function') precompiled.set(key, fn as ValidateFunction);
 }
 
-/** Loads a package's generated validators if the build produced them (otherwise ajv compiles on demand). */
-export async function loadPrecompiledValidators(url: URL): Promise<void> {
+/**
+ * Loads a package's generated validators (a CommonJS file, so a package entry loads them without
+ * top-level await and stays loadable with `require()`); when the build produced none, ajv compiles
+ * each schema on first use.
+ */
+export function loadPrecompiledValidators(url: URL): void {
+  let validators: Record<string, unknown>;
   try {
-    const module = (await import(url.href)) as { default?: Record<string, unknown> };
-    if (module.default) registerPrecompiledValidators(module.default);
+    validators = createRequire(url)(fileURLToPath(url)) as Record<string, unknown>;
   } catch {
-    /* not generated: every schema is compiled when first used */
+    return; // not generated
   }
+  registerPrecompiledValidators(validators);
 }
 
 function compile(schema: JsonSchema): ValidateFunction {
@@ -80,12 +87,10 @@ export function assertSchemaDocument(schema: JsonSchema, subject = 'schema'): vo
   const checker = newAjv(AJV_OPTIONS);
   if (!checker.validateSchema(schema)) {
     const first = (checker.errors ?? [])[0];
-    throw new ProvisioningError({
-      code: 'INVALID_INPUT',
+    throw invalidInput({
       message: `${subject} is not a valid JSON Schema 2020-12 document: ${first?.instancePath || '(root)'} ${first?.message ?? ''}`.trim(),
       field: subject,
       rule: 'schema',
-      retryable: false,
     });
   }
 }
@@ -100,15 +105,7 @@ function validationError(error: ErrorObject | undefined, context: ValidationCont
   const rule = error?.keyword ?? 'unknown';
   const where = [context.subject, field].filter(Boolean).join('.') || '(root)';
   const reason = error ? describe(error) : 'is invalid';
-  return new ProvisioningError({
-    code: 'INVALID_INPUT',
-    message: `Invalid ${where}: ${reason} (rule: ${rule})`,
-    provider: context.provider,
-    operation: context.operation,
-    field: where,
-    rule,
-    retryable: false,
-  });
+  return invalidInput({ message: `Invalid ${where}: ${reason} (rule: ${rule})`, provider: context.provider, operation: context.operation, field: where, rule });
 }
 
 /** Turns ajv's JSON pointer (+ the missing/extra property) into a dotted field name. */

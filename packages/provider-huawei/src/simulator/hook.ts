@@ -1,4 +1,4 @@
-import { loadOrCreatePki, type ConfigOverrides, type PkiFiles, type RunningSimulator, type SimulatorHook, type TlsOptions } from '@provisio/core';
+import { loadOrCreatePki, simulatorClientRetry, type ConfigOverrides, type PkiFiles, type RunningSimulator, type SimulatorHook, type TlsOptions } from '@provisio/core';
 import type { HuaweiConfig } from '../config.js';
 import { join } from 'node:path';
 import { HuaweiSimulator } from './simulator.js';
@@ -8,6 +8,8 @@ const RATE = { limit: 50, intervalMs: 1000 };
 
 /** Starts a Huawei simulator and says how to configure an instance and drive its devices. */
 export const huaweiSimulatorHook: SimulatorHook = {
+  // OceanConnect's northbound API is HTTPS with mutual TLS only.
+  servesTls: true,
   async start(options = {}): Promise<RunningSimulator> {
     const rate = options.rateLimit === undefined ? RATE : options.rateLimit;
     // TLS mode, as the real platform (HTTPS only): the CA, server and client certificates on disk.
@@ -42,8 +44,7 @@ export const huaweiSimulatorHook: SimulatorHook = {
           secret: overrides.invalidCredentials ? `wrong-${app.secret}` : app.secret,
           rateLimit: rate,
           ...(tls ? { tls } : {}),
-          // Generous backoff: other instances of the same app share the simulator's flow control.
-          retry: { maxAttempts: overrides.maxAttempts ?? 5, baseDelayMs: 200, maxDelayMs: 2000 },
+          retry: simulatorClientRetry(overrides),
         };
         if (overrides.timeoutMs !== undefined) config.timeoutMs = overrides.timeoutMs;
         return config as unknown as Record<string, unknown>;

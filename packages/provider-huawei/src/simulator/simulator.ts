@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BaseSimulator, SlidingWindowCounter, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core';
-import { PATHS } from '../paths.js';
+import { DEFAULT_VALIDITY_SECONDS, FLOW_CONTROL, PSK, ROUTES, TOKEN_TTL_SECONDS } from './platform-facts.js';
 
 export interface HuaweiSimulatorApp {
   appId: string;
@@ -106,13 +106,13 @@ export class HuaweiSimulator extends BaseSimulator {
     this.now = options.now ?? Date.now;
     this.apps = options.apps ?? [{ appId: 'sim-app', secret: randomBytes(12).toString('hex') }];
     for (const app of this.apps) this.sessions.set(app.appId, { secret: app.secret, accessExpiresAt: 0, refreshExpiresAt: 0 });
-    const flow = options.flowControl === undefined ? { limit: 100, intervalMs: 60_000 } : options.flowControl;
+    const flow = options.flowControl === undefined ? FLOW_CONTROL : options.flowControl;
     this.flow = flow ? new SlidingWindowCounter(flow.limit, flow.intervalMs) : undefined;
   }
 
   static async start(options: HuaweiSimulatorOptions = {}): Promise<HuaweiSimulator> {
     const simulator = new HuaweiSimulator(options);
-    await simulator.server.start();
+    await simulator.start();
     return simulator;
   }
 
@@ -216,8 +216,8 @@ export class HuaweiSimulator extends BaseSimulator {
   protected handle(req: SimRequest): SimReply {
     this.stats.requests++;
     const path = req.url.pathname;
-    if (req.method === 'POST' && path === PATHS.login) return this.login(req);
-    if (req.method === 'POST' && path === PATHS.refreshToken) return this.refresh(req);
+    if (req.method === 'POST' && path === ROUTES.login) return this.login(req);
+    if (req.method === 'POST' && path === ROUTES.refreshToken) return this.refresh(req);
 
     const appId = String(req.headers.app_key ?? '');
     const session = this.sessions.get(appId);
@@ -231,11 +231,11 @@ export class HuaweiSimulator extends BaseSimulator {
     const queryApp = req.url.searchParams.get('appId');
     if (queryApp && queryApp !== appId) return businessError(403, '100217', "The application hasn't been authorized.");
 
-    const credentials = `${PATHS.deviceCredentials}/`;
-    const devices = `${PATHS.devices}/`;
-    if (req.method === 'POST' && path === PATHS.deviceCredentials) return this.register(req, appId);
-    if (req.method === 'POST' && path === PATHS.deviceCredentialsV2) return this.registerWithPassword(req, appId);
-    if (req.method === 'GET' && path === PATHS.devices) return this.deviceList(req, appId);
+    const credentials = `${ROUTES.deviceCredentials}/`;
+    const devices = `${ROUTES.devices}/`;
+    if (req.method === 'POST' && path === ROUTES.deviceCredentials) return this.register(req, appId);
+    if (req.method === 'POST' && path === ROUTES.deviceCredentialsV2) return this.registerWithPassword(req, appId);
+    if (req.method === 'GET' && path === ROUTES.devices) return this.deviceList(req, appId);
     if (path.startsWith(credentials)) {
       const deviceId = decodeURIComponent(path.slice(credentials.length));
       if (req.method === 'GET') return this.activation(deviceId, appId);
@@ -289,7 +289,7 @@ export class HuaweiSimulator extends BaseSimulator {
 
   /** A new token pair; every earlier access token stops working (only the newest is valid). */
   private issue(session: AppSession): Record<string, unknown> {
-    const ttl = this.options.tokenTtlSeconds ?? 3600;
+    const ttl = this.options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS;
     session.accessToken = randomBytes(16).toString('hex');
     session.accessExpiresAt = this.now() + ttl * 1000;
     session.refreshToken = randomBytes(16).toString('hex');
@@ -313,10 +313,10 @@ export class HuaweiSimulator extends BaseSimulator {
     const b = parsed.body;
     const nodeId = b.nodeId;
     if (typeof nodeId !== 'string' || nodeId.length === 0 || nodeId.length > 256) return businessError(400, '100007', 'Bad request message.');
-    if (b.psk !== undefined && !(typeof b.psk === 'string' && /^[0-9A-Fa-f]{8,32}$/.test(b.psk))) {
+    if (b.psk !== undefined && !(typeof b.psk === 'string' && PSK.test(b.psk))) {
       return businessError(400, '50400', 'The input is invalid.');
     }
-    const timeout = b.timeout ?? this.options.defaultTimeout ?? 180;
+    const timeout = b.timeout ?? this.options.defaultTimeout ?? DEFAULT_VALIDITY_SECONDS;
     if (!Number.isInteger(timeout) || (timeout as number) < 0 || (timeout as number) > 2147483647) {
       return businessError(400, '50400', 'The input is invalid.');
     }
@@ -334,6 +334,7 @@ export class HuaweiSimulator extends BaseSimulator {
     if (this.options.maxDevices !== undefined && [...this.liveDevices()].filter((d) => d.appId === appId).length >= this.options.maxDevices) {
       return businessError(500, '100412', 'The amount of device has reached the limit.');
     }
+    if (b.deviceInfo !== undefined && !isDeviceInfo(b.deviceInfo, REGISTER_DEVICE_INFO)) return businessError(400, '50400', 'The input is invalid.');
     const now = this.now();
     const deviceInfo = (b.deviceInfo ?? undefined) as Record<string, unknown> | undefined;
     const device: SimDevice = {
@@ -369,8 +370,9 @@ export class HuaweiSimulator extends BaseSimulator {
     const info = (parsed.body.deviceInfo ?? {}) as Record<string, unknown>;
     const nodeId = info.nodeId;
     if (typeof nodeId !== 'string' || !nodeId || nodeId.length > 256) return businessError(400, '100007', 'Bad request message.');
+    if (!isDeviceInfo(info, PASSWORD_DEVICE_INFO)) return businessError(400, '50400', 'The input is invalid.');
     const secret = parsed.body.secret;
-    if (secret !== undefined && !(typeof secret === 'string' && /^[0-9A-Fa-f]{8,32}$/.test(secret))) return businessError(400, '50400', 'The input is invalid.');
+    if (secret !== undefined && !(typeof secret === 'string' && PSK.test(secret))) return businessError(400, '50400', 'The input is invalid.');
     if (this.findByNode(appId, nodeId)) return businessError(400, '100426', 'The nodeId is duplicated.');
     const now = this.now();
     const device: SimDevice = {
@@ -413,7 +415,7 @@ export class HuaweiSimulator extends BaseSimulator {
     if (b.nodeId !== undefined && (typeof b.nodeId !== 'string' || !b.nodeId || b.nodeId.length > 256)) {
       return businessError(400, '50400', 'The input is invalid.');
     }
-    const timeout = b.timeout ?? this.options.defaultTimeout ?? 180;
+    const timeout = b.timeout ?? this.options.defaultTimeout ?? DEFAULT_VALIDITY_SECONDS;
     if (!Number.isInteger(timeout) || (timeout as number) < 0) return businessError(400, '50400', 'The input is invalid.');
     if (typeof b.nodeId === 'string' && b.nodeId !== device.nodeId) {
       if (this.findByNode(appId, b.nodeId)) return businessError(400, '100426', 'The nodeId is duplicated.');
@@ -454,11 +456,12 @@ export class HuaweiSimulator extends BaseSimulator {
         createTime: device.createTime,
         lastModifiedTime: device.lastModifiedTime,
         deviceInfo: {
+          // What the caller registered first; what the platform owns (identity, state) last.
+          ...(device.deviceInfo ?? {}),
           nodeId: device.nodeId,
           name: device.name ?? null,
           status: device.status,
           statusDetail: device.status === 'ONLINE' ? 'NONE' : device.activated ? 'NONE' : 'NOT_ACTIVE',
-          ...(device.deviceInfo ?? {}),
         },
         services: [],
     };
@@ -506,4 +509,22 @@ export class HuaweiSimulator extends BaseSimulator {
     }
     return undefined;
   }
+}
+
+/** DeviceInfoDTO (seed 000): the product model fields and the name; nothing the platform owns. */
+const MODEL_KEYS = ['manufacturerId', 'manufacturerName', 'deviceType', 'model', 'protocolType'] as const;
+const REGISTER_DEVICE_INFO = new Set<string>([...MODEL_KEYS, 'name']);
+/** Password mode (v2.0.0) carries the node id inside deviceInfo as well. */
+const PASSWORD_DEVICE_INFO = new Set<string>([...REGISTER_DEVICE_INFO, 'nodeId']);
+
+/**
+ * An object of known String(256) fields only (a `status` or `nodeId` smuggled in is refused,
+ * as the platform's DTO does), and the model given whole or not at all.
+ */
+function isDeviceInfo(value: unknown, allowed: ReadonlySet<string>): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.some(([key, field]) => !allowed.has(key) || typeof field !== 'string' || field.length > 256)) return false;
+  const model = MODEL_KEYS.filter((key) => key in (value as Record<string, unknown>)).length;
+  return model === 0 || model === MODEL_KEYS.length;
 }

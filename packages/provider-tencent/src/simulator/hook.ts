@@ -1,4 +1,4 @@
-import type { ConfigOverrides, Registration, RunningSimulator, SimulatorHook } from '@provisio/core';
+import { simulatorClientRetry, type ConfigOverrides, type Registration, type RunningSimulator, type SimulatorHook } from '@provisio/core';
 import type { TencentConfig } from '../config.js';
 import { TencentSimulator } from './simulator.js';
 
@@ -9,7 +9,9 @@ function deviceName(registration: Registration): string {
 /** Starts a Tencent simulator (one PSK product, one key pair) and configures an instance for it. */
 export const tencentSimulatorHook: SimulatorHook = {
   async start(options = {}): Promise<RunningSimulator> {
-    const simulator = await TencentSimulator.start({ host: options.host, port: options.port });
+    // The Cloud API's flow control when one is asked for (`provisio simulate --rate-limit`), as the
+    // client config below mirrors it; none by default.
+    const simulator = await TencentSimulator.start({ host: options.host, port: options.port, flowControl: options.rateLimit ?? false });
     const product = simulator.products[0] as { productId: string; productSecret: string };
     const key = simulator.keys[0] as { secretId: string; secretKey: string };
     return {
@@ -21,9 +23,8 @@ export const tencentSimulatorHook: SimulatorHook = {
           productSecret: `${wrong}${product.productSecret}`,
           gatewayUrl: simulator.url,
           cloudApi: { secretId: key.secretId, secretKey: `${wrong}${key.secretKey}`, endpoint: simulator.url },
-          // Generous backoff: other instances of the same app share the simulator's flow control.
           ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
-          retry: { maxAttempts: overrides.maxAttempts ?? 5, baseDelayMs: 200, maxDelayMs: 2000 },
+          retry: simulatorClientRetry(overrides),
         };
         if (overrides.allowDestructiveRekey) config.rekey = { recreateActivatedDevices: true };
         if (overrides.timeoutMs !== undefined) config.timeoutMs = overrides.timeoutMs;

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { BaseSimulator, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core';
+import { BaseSimulator, SlidingWindowCounter, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core';
 import { sealPayload } from '../payload-cipher.js';
 import { deviceSignature, legacyRegisterSignature } from '../signing/device-signature.js';
 import { parseTc3Authorization, tc3Signature, utcDate } from '../signing/tc3.js';
@@ -23,6 +23,11 @@ export interface TencentSimulatorOptions {
   clockSkewSeconds?: number;
   /** Devices per product before LimitExceeded.DeviceExceedLimit. */
   maxDevices?: number;
+  /**
+   * Cloud API request frequency per SecretId (Tencent's default is 20 per second per API);
+   * over it the answer is `RequestLimitExceeded`. Default: none.
+   */
+  flowControl?: { limit: number; intervalMs: number } | false;
 }
 
 interface SimDevice {
@@ -44,10 +49,19 @@ export interface TencentSimulatorStats {
   cloudApiRequests: number;
   registrations: number;
   signatureFailures: number;
+  /** Cloud API requests answered RequestLimitExceeded. */
+  throttled: number;
 }
 
+// IoT Explorer as the vendor docs state it (stated here, never imported from the client).
+/** Both faces refuse a timestamp more than five minutes off. */
 const SKEW_LIMIT_SECONDS = 300;
 const DEVICE_NAME = /^[a-zA-Z0-9:_-]{1,48}$/;
+/** Dynamic registration on the device gateway. */
+const DYNAMIC_REGISTER_PATH = '/device/register';
+/** The Cloud API version and service of IoT Explorer. */
+const API_VERSION = '2019-04-23';
+const API_SERVICE = 'iotexplorer';
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -79,7 +93,8 @@ function hostCandidates(host: string | undefined): string[] {
 export class TencentSimulator extends BaseSimulator {
   readonly products: TencentSimulatorProduct[];
   readonly keys: Array<{ secretId: string; secretKey: string }>;
-  readonly stats: TencentSimulatorStats = { gatewayRequests: 0, cloudApiRequests: 0, registrations: 0, signatureFailures: 0 };
+  private readonly flow: SlidingWindowCounter | undefined;
+  readonly stats: TencentSimulatorStats = { gatewayRequests: 0, cloudApiRequests: 0, registrations: 0, signatureFailures: 0, throttled: 0 };
   private readonly devices = new Map<string, SimDevice>();
   private skewMs: number;
 
@@ -97,11 +112,12 @@ export class TencentSimulator extends BaseSimulator {
     ];
     this.keys = options.keys ?? [{ secretId: `AKIDsim${randomBytes(8).toString('hex')}`, secretKey: randomBytes(16).toString('hex') }];
     this.skewMs = (options.clockSkewSeconds ?? 0) * 1000;
+    this.flow = options.flowControl ? new SlidingWindowCounter(options.flowControl.limit, options.flowControl.intervalMs) : undefined;
   }
 
   static async start(options: TencentSimulatorOptions = {}): Promise<TencentSimulator> {
     const simulator = new TencentSimulator(options);
-    await simulator.server.start();
+    await simulator.start();
     return simulator;
   }
 
@@ -167,7 +183,7 @@ export class TencentSimulator extends BaseSimulator {
 
   protected async handle(req: SimRequest): Promise<SimReply> {
     const path = req.url.pathname;
-    if (req.method === 'POST' && path === '/device/register') return this.dynamicRegister(req);
+    if (req.method === 'POST' && path === DYNAMIC_REGISTER_PATH) return this.dynamicRegister(req);
     if (req.method === 'POST' && path === '/register/dev') return this.legacyRegister(req);
     if (req.headers['x-tc-action']) return this.cloudApi(req);
     return { status: 404, headers: { 'Content-Type': 'application/json' }, body: { error: 'not found' } };
@@ -223,7 +239,7 @@ export class TencentSimulator extends BaseSimulator {
     const nonce = Number(req.headers['x-tc-nonce']);
     const given = String(req.headers['x-tc-signature'] ?? '');
     const valid = hostCandidates(req.headers.host).some((host) =>
-      safeEqual(deviceSignature({ algorithm, host, path: '/device/register', timestamp, nonce, body: req.body, secret: product.productSecret }), given),
+      safeEqual(deviceSignature({ algorithm, host, path: DYNAMIC_REGISTER_PATH, timestamp, nonce, body: req.body, secret: product.productSecret }), given),
     );
     if (!valid) {
       this.stats.signatureFailures++;
@@ -286,7 +302,7 @@ export class TencentSimulator extends BaseSimulator {
     // as sent or lowercased, and a service named iotexplorer or after the host's first label
     // (the official SDK derives it from its endpoint setting).
     const hosts = hostCandidates(req.headers.host);
-    const services = new Set(['iotexplorer', ...hosts.map((h) => h.split('.')[0] ?? '')]);
+    const services = new Set([API_SERVICE, ...hosts.map((h) => h.split('.')[0] ?? '')]);
     const valid =
       services.has(auth.service) &&
       hosts.some((host) =>
@@ -311,7 +327,11 @@ export class TencentSimulator extends BaseSimulator {
       this.stats.signatureFailures++;
       return apiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
     }
-    if (req.headers['x-tc-version'] !== '2019-04-23') return apiError('InvalidParameterValue', 'X-TC-Version must be 2019-04-23.');
+    if (this.flow && !this.flow.allow(key.secretId)) {
+      this.stats.throttled++;
+      return apiError('RequestLimitExceeded', 'The request frequency exceeds the limit.');
+    }
+    if (req.headers['x-tc-version'] !== API_VERSION) return apiError('InvalidParameterValue', `X-TC-Version must be ${API_VERSION}.`);
     let params: Record<string, unknown>;
     try {
       params = req.method === 'GET' ? Object.fromEntries(new URLSearchParams(query)) : (JSON.parse(req.text || '{}') as Record<string, unknown>);

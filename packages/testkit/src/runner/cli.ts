@@ -16,6 +16,9 @@ Options:
   --known-failures FILE  JSON array of test titles expected to fail
   --report-dir DIR       where conformance.json and conformance.junit.xml go (default: conformance-report)
   --reporter NAME        mocha reporter (default: spec)
+  --timeout MS           per-test time budget before flow control (default 30000); a test that
+                         makes many calls gets the time the instance's declared flow control
+                         needs for them on top (Huawei's default 100 calls/min: minutes)
   -h, --help             this help
 
 Example:
@@ -30,6 +33,7 @@ async function main(): Promise<number> {
       'known-failures': { type: 'string' },
       'report-dir': { type: 'string', default: 'conformance-report' },
       reporter: { type: 'string' },
+      timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -51,6 +55,11 @@ async function main(): Promise<number> {
     }
     liveConfig = resolveEnvReferences(JSON.parse(text)) as Record<string, unknown>;
   }
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
+    process.stderr.write(`--timeout must be a whole number of milliseconds, got "${values.timeout}"\n`);
+    return 2;
+  }
   const knownFailures = values['known-failures'] ? (JSON.parse(readFileSync(values['known-failures'], 'utf8')) as string[]) : undefined;
   const result = await runConformanceCli({
     plugin,
@@ -58,6 +67,7 @@ async function main(): Promise<number> {
     knownFailures,
     reportDir: values['report-dir'] as string,
     reporter: values.reporter,
+    timeoutMs,
   });
   return result.failures > 0 ? 1 : 0;
 }

@@ -19,6 +19,8 @@ export interface RunnerOptions {
   reportDir: string;
   /** Mocha reporter name; `false` runs silently (for callers that print JSON themselves). */
   reporter?: string | false;
+  /** Per-test time budget before flow control (the suite's default: 30 s). */
+  timeoutMs?: number;
   /** Where the matrix is printed. */
   out?: (text: string) => void;
 }
@@ -49,7 +51,7 @@ export async function runConformanceCli(options: RunnerOptions): Promise<RunnerR
       knownFailures: options.knownFailures,
       live: options.liveConfig ? { config: options.liveConfig } : undefined,
     }),
-    { report },
+    { report, timeoutMs: options.timeoutMs },
   );
   const failures = await new Promise<number>((done) => mocha.run(done));
   out(`\n${report.formatMatrix()}`);

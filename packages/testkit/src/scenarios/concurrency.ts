@@ -12,6 +12,10 @@ export function concurrencyScenarios(ctx: SuiteContext): void {
       if (ctx.capabilities.operations.unregister) {
         await Promise.all(results.map((r) => ctx.provider.unregister({ deviceId: r.deviceId })));
       }
-    }, ctx.needsOperation('register'));
+    }, ctx.needsOperation('register'), {
+      // Registrations and deletes, each counted twice (a lookup before a register, a throttle
+      // retried): the time budget follows the instance's declared flow control.
+      calls: () => PARALLEL_REGISTRATIONS * (ctx.capabilities.operations.unregister ? 2 : 1) * 2,
+    });
   });
 }

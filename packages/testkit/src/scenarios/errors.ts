@@ -7,6 +7,10 @@ import type { SuiteContext } from '../context.js';
 const FAULTS: Array<[string, SimFault, ErrorCode, boolean]> = [
   ['an HTTP 503', { kind: 'status', status: 503, times: 10 }, 'UNAVAILABLE', true],
   ['an HTTP 429 throttle', { kind: 'status', status: 429, times: 10 }, 'RATE_LIMITED', true],
+  // A proxy's bare answers carry no vendor code: every provider maps them by the same status family.
+  ['an HTTP 403 without a vendor code', { kind: 'status', status: 403, times: 10 }, 'ACCESS_DENIED', false],
+  ['an HTTP 404 without a vendor code', { kind: 'status', status: 404, times: 10 }, 'NOT_FOUND', false],
+  ['an HTTP 504 from a gateway', { kind: 'status', status: 504, times: 10 }, 'TIMEOUT', true],
   ['a dropped connection', { kind: 'drop', times: 10 }, 'UNAVAILABLE', true],
   ['a malformed body', { kind: 'malformed', times: 10 }, 'INTERNAL', false],
 ];
@@ -16,14 +20,14 @@ export function errorScenarios(ctx: SuiteContext): void {
   describe('errors', () => {
     let oneShot: ProvisioningProvider;
     before(async () => {
-      oneShot = await ctx.harness.createProvider({ maxAttempts: 1 });
+      oneShot = await ctx.createProvider({ maxAttempts: 1 });
       // Warm it up (logins, clock sync) so the faults below hit the operation under test.
       if (ctx.capabilities.operations.register) await oneShot.register({ nodeId: ctx.nodeId() }).catch(() => undefined);
     });
     afterEach(async () => ctx.backend?.clearFaults());
 
     ctx.test('errors', 'wrong credentials: AUTHENTICATION_FAILED, not retryable', async () => {
-      const impostor = await ctx.harness.createProvider({ invalidCredentials: true, maxAttempts: 1 });
+      const impostor = await ctx.createProvider({ invalidCredentials: true, maxAttempts: 1 });
       const error = await expectProvisioningError(impostor.register({ nodeId: ctx.nodeId() }), 'AUTHENTICATION_FAILED');
       expect(error.retryable).to.equal(false);
     }, ctx.needsOperation('register'));
@@ -89,7 +93,7 @@ export function errorScenarios(ctx: SuiteContext): void {
     }
 
     ctx.test('errors', 'no answer in time: TIMEOUT, retryable', async () => {
-      const impatient = await ctx.harness.createProvider({ timeoutMs: 200, maxAttempts: 1 });
+      const impatient = await ctx.createProvider({ timeoutMs: 200, maxAttempts: 1 });
       await impatient.register({ nodeId: ctx.nodeId() });
       await ctx.backend?.injectFault({ kind: 'latency', ms: 1000, times: 10 });
       const error = await expectProvisioningError(impatient.register({ nodeId: ctx.nodeId() }), 'TIMEOUT');

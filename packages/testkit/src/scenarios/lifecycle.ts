@@ -5,7 +5,7 @@ import type { SuiteContext } from '../context.js';
 
 function secretsOf(credentials: DeviceCredentials): string[] {
   if (credentials.kind === 'psk') return [credentials.psk];
-  if (credentials.kind === 'x509') return [credentials.privateKey];
+  if (credentials.kind === 'x509') return credentials.privateKey ? [credentials.privateKey] : [];
   return credentials.psk ? [credentials.psk] : [];
 }
 

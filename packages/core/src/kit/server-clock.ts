@@ -1,16 +1,22 @@
 /**
- * The client's idea of the server's time. Both Tencent faces reject timestamps more than five
- * minutes off; on `AuthFailure.SignatureExpire` the offset is corrected from the answer's
- * `Date` header and the request is signed again once.
+ * The client's idea of the server's time, for signatures that carry a timestamp the server
+ * checks against its own clock (Tencent TC3, AWS SigV4 both refuse a few minutes of skew).
+ * On a "signature expired" answer the offset is corrected from the answer's `Date` header and
+ * the request is signed again once (see RequestSigner).
  */
 export class ServerClock {
   private offsetMs = 0;
 
   constructor(private readonly localNow: () => number = Date.now) {}
 
+  /** Epoch ms as the server sees them. */
+  nowMs(): number {
+    return this.localNow() + this.offsetMs;
+  }
+
   /** Unix seconds as the server sees them. */
   nowSeconds(): number {
-    return Math.floor((this.localNow() + this.offsetMs) / 1000);
+    return Math.floor(this.nowMs() / 1000);
   }
 
   get offsetSeconds(): number {
