@@ -1,16 +1,28 @@
-import { createHttpClient, RateLimiter, sendCommand, type Command, type HttpClient, type HttpLogEvent, type Redactor, type RequestSigner } from '@provisio/core';
+import {
+  createHttpClient,
+  RateLimiter,
+  sendCommand,
+  type Command,
+  type Coordination,
+  type FlowLimiter,
+  type HttpClient,
+  type HttpLogEvent,
+  type RateLimitOptions,
+  type Redactor,
+  type RequestSigner,
+} from '@provisio/core';
 import type { AwsApi } from './commands/apis.js';
 import { DEFAULT_API_TPS, DEFAULT_REGION, defaultEndpoint, IOT_SIGNING_SERVICE, type AwsConfig } from './config.js';
 import { interpretAwsResponse } from './errors.js';
 import { sigV4RequestSigner } from './signing/sigv4.js';
 
 /** A TPS figure as the core limiter counts: whole calls per interval. */
-function limiterFor(tps: number): RateLimiter {
+function budgetFor(tps: number): RateLimitOptions {
   if (tps >= 1) {
     const limit = Math.floor(tps);
-    return new RateLimiter({ limit, intervalMs: Math.round((1000 * limit) / tps) });
+    return { limit, intervalMs: Math.round((1000 * limit) / tps) };
   }
-  return new RateLimiter({ limit: 1, intervalMs: Math.round(1000 / tps) });
+  return { limit: 1, intervalMs: Math.round(1000 / tps) };
 }
 
 /**
@@ -21,9 +33,11 @@ function limiterFor(tps: number): RateLimiter {
 export class AwsIotClient {
   readonly http: HttpClient;
   readonly signer: RequestSigner;
-  private readonly limiters = new Map<string, RateLimiter>();
+  private readonly limiters = new Map<string, FlowLimiter>();
+  /** Limiters handed out by a coordination belong to it (other instances share them): not closed here. */
+  private readonly ownsLimiters: boolean;
 
-  constructor(config: AwsConfig, redactor: Redactor, logger?: (event: HttpLogEvent) => void) {
+  constructor(config: AwsConfig, redactor: Redactor, logger?: (event: HttpLogEvent) => void, coordination?: Coordination) {
     const region = config.region ?? DEFAULT_REGION;
     this.signer = sigV4RequestSigner(config.credentials, region, IOT_SIGNING_SERVICE);
     this.http = createHttpClient({
@@ -38,9 +52,16 @@ export class AwsIotClient {
       // What the SDK sends for restJson1 bodies.
       jsonContentType: 'application/json',
     });
+    this.ownsLimiters = !coordination;
     if (config.apiRateLimits !== false) {
       const table: Record<string, number> = { ...DEFAULT_API_TPS, ...config.apiRateLimits };
-      for (const [api, tps] of Object.entries(table)) this.limiters.set(api, limiterFor(tps));
+      // AWS counts each API's TPS per account and region: every instance, in any process, that
+      // uses the same keys there shares that budget (see Coordination).
+      const account = `aws:${config.credentials.accessKeyId}@${region}`;
+      for (const [api, tps] of Object.entries(table)) {
+        const budget = budgetFor(tps);
+        this.limiters.set(api, coordination ? coordination.flowLimiter(`${account}:${api}`, budget) : new RateLimiter(budget));
+      }
     }
   }
 
@@ -57,6 +78,6 @@ export class AwsIotClient {
 
   close(): void {
     this.http.close();
-    for (const limiter of this.limiters.values()) limiter.close();
+    if (this.ownsLimiters) for (const limiter of this.limiters.values()) limiter.close();
   }
 }

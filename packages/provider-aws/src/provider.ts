@@ -101,7 +101,7 @@ export class AwsProvider extends BaseProvider {
     this.config = context.config;
     this.capabilities = { ...AWS_CAPABILITIES, ...flowControlOf(tightestApiLimit(context.config)) };
     this.redactor.addAll([this.config.credentials.secretAccessKey, this.config.credentials.sessionToken]);
-    this.client = new AwsIotClient(this.config, this.redactor, context.logger);
+    this.client = new AwsIotClient(this.config, this.redactor, context.logger, context.coordination);
   }
 
   /** The SigV4 clock (server time as last learnt), for tests and diagnostics. */

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { inspect } from 'node:util';
-import type { Registration } from '@provisio/core';
-import { REGISTRATION_ATTRIBUTE } from '../src/index.js';
+import { Provisioner, type Registration } from '@provisio/core';
+import awsPlugin, { REGISTRATION_ATTRIBUTE } from '../src/index.js';
 import { deviceCsr, failure, rig, type Rig } from './helpers.js';
 
 describe('aws provider against the simulator', () => {
@@ -301,6 +301,22 @@ describe('aws provider against the simulator', () => {
       await Promise.all(Array.from({ length: 12 }, () => r.provider.status({ deviceId: nodeId })));
       expect(r.simulator.stats.throttled).to.equal(throttled);
       expect(performance.now() - started).to.be.greaterThan(900);
+    });
+
+    it('two instances on one account and region share each API budget (in-process coordination): 0 throttles', async () => {
+      const nodeId = node();
+      await r.provider.register({ nodeId });
+      const both = await Provisioner.create({ instances: { one: { plugin: awsPlugin, config: r.config }, two: { plugin: awsPlugin, config: r.config } } });
+      try {
+        const [one, two] = [both.get('one'), both.get('two')];
+        const throttled = r.simulator.stats.throttled;
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        // Each alone keeps to GetThingConnectivityData's 10 TPS; together, unshared, they would send 16 in one second.
+        await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? one : two).status({ deviceId: nodeId })));
+        expect(r.simulator.stats.throttled).to.equal(throttled);
+      } finally {
+        await both.close();
+      }
     });
 
     it('without them (apiRateLimits: false, to show the simulator enforces the same limits), AWS throttles and the calls are retried', async () => {
