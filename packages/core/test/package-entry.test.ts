@@ -15,15 +15,16 @@ describe('package entries', () => {
     });
   }
 
-  it("require('@provisio/core/simulator') works from CommonJS, and the core entry never loads the simulator kit", () => {
+  it("require('@provisio/core/simulator') works from CommonJS, and the core entry loads neither the simulator kit nor reflect-metadata", () => {
     const out = node(`
       const core = require('@provisio/core');
       const simulatorLoaded = () => Object.keys(require.cache).some((f) => f.includes('/dist/src/simulator/'));
       const before = simulatorLoaded();
+      const reflect = Object.keys(require.cache).some((f) => f.includes('/reflect-metadata/'));
       const sim = require('@provisio/core/simulator');
-      console.log(JSON.stringify({ before, after: simulatorLoaded(), kit: typeof sim.BaseSimulator, inCore: 'BaseSimulator' in core }));
+      console.log(JSON.stringify({ before, reflect, after: simulatorLoaded(), kit: typeof sim.BaseSimulator, inCore: 'BaseSimulator' in core }));
     `);
-    expect(JSON.parse(out)).to.deep.equal({ before: false, after: true, kit: 'function', inCore: false });
+    expect(JSON.parse(out)).to.deep.equal({ before: false, reflect: false, after: true, kit: 'function', inCore: false });
   });
 
   it("import('@provisio/core/simulator') works from ESM", () => {
