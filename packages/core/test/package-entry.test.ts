@@ -15,16 +15,17 @@ describe('package entries', () => {
     });
   }
 
-  it("require('@provisio/core/simulator') works from CommonJS, and the core entry loads neither the simulator kit nor reflect-metadata", () => {
+  it("require('@provisio/core/simulator') works from CommonJS, and the core entry loads neither the simulator kit, reflect-metadata nor the validators before a validation", () => {
     const out = node(`
       const core = require('@provisio/core');
       const simulatorLoaded = () => Object.keys(require.cache).some((f) => f.includes('/dist/src/simulator/'));
       const before = simulatorLoaded();
       const reflect = Object.keys(require.cache).some((f) => f.includes('/reflect-metadata/'));
+      const validators = Object.keys(require.cache).some((f) => f.endsWith('precompiled-validators.cjs'));
       const sim = require('@provisio/core/simulator');
-      console.log(JSON.stringify({ before, reflect, after: simulatorLoaded(), kit: typeof sim.BaseSimulator, inCore: 'BaseSimulator' in core }));
+      console.log(JSON.stringify({ before, reflect, validators, after: simulatorLoaded(), kit: typeof sim.BaseSimulator, inCore: 'BaseSimulator' in core }));
     `);
-    expect(JSON.parse(out)).to.deep.equal({ before: false, reflect: false, after: true, kit: 'function', inCore: false });
+    expect(JSON.parse(out)).to.deep.equal({ before: false, reflect: false, validators: false, after: true, kit: 'function', inCore: false });
   });
 
   it("import('@provisio/core/simulator') works from ESM", () => {
