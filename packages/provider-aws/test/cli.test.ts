@@ -94,6 +94,9 @@ describe('aws through the provisio CLI (a child process; the simulator in this o
     const error = (JSON.parse(failed.stdout) as { error: { code: string; message: string; hasRecoveredCredentials: boolean; details: { recoveryFile: string; undone: string[] } } }).error;
     expect(error.code).to.equal('ACCESS_DENIED');
     expect(error.hasRecoveredCredentials).to.equal(true);
+    // The message says the certificate is attached to nothing: details say the detach was undone.
+    expect(error.message).to.include('attached to nothing');
+    expect(error.details.undone).to.deep.equal([`certificate ${error.message.match(/certificate ([0-9a-f]{64})/)?.[1]} detached from thing part-way-1`]);
     const files = readdirSync(recoveryDir);
     expect(files).to.have.length(1);
     const file = join(recoveryDir, files[0] as string);

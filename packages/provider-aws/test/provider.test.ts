@@ -230,6 +230,23 @@ describe('aws provider against the simulator', () => {
     });
   });
 
+  describe('unregister that fails part-way', () => {
+    it('a refused DeleteCertificate leaves the certificate attached (INACTIVE), not an orphan: unregister again removes it', async () => {
+      const nodeId = node();
+      const reg = await r.provider.register({ nodeId });
+      const certificateId = reg.raw?.certificateId as string;
+      r.simulator.injectFault({ kind: 'vendor', code: 'UnauthorizedException', status: 403, path: 'DeleteCertificate' });
+      const error = await failure(r.provider.unregister({ deviceId: nodeId }), 'ACCESS_DENIED');
+      expect(error.message).to.include(certificateId).and.include('INACTIVE');
+      expect(r.simulator.certificate(certificateId)?.status).to.equal('INACTIVE');
+      // Still reachable through the thing, so the retry below can see and delete it.
+      expect([...(r.simulator.thing(nodeId)?.principals ?? [])]).to.deep.equal([reg.raw?.certificateArn]);
+      await r.provider.unregister({ deviceId: nodeId });
+      expect(r.simulator.thing(nodeId)).to.equal(undefined);
+      expect(r.simulator.certificate(certificateId)).to.equal(undefined);
+    });
+  });
+
   describe('an asynchronous detach (AWS: "it might take several seconds ... to propagate")', () => {
     let slow: Rig;
     before(async () => {
