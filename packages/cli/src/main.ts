@@ -82,7 +82,12 @@ export async function main(argv: string[]): Promise<number> {
     // Credentials issued before a part-way failure go to a recovery file, named in the message.
     const error = await saveRecoveredCredentials(thrown, instanceArgument(argv));
     // With stdout gone, the error (even a --json one) can only go to stderr.
-    printError(consoleOutput(argv.includes('--json') && !stdoutFailed()), error);
+    const json = argv.includes('--json') && !stdoutFailed();
+    printError(consoleOutput(json), error);
+    if (json) {
+      // The reader may have gone before this write: then the error goes to stderr, not nowhere.
+      await flushStdout().catch(() => printError(consoleOutput(false), error));
+    }
     return exitCodeFor(error);
   }
 }
