@@ -211,6 +211,37 @@ describe('cli: configuration errors name the file, the field and the fix', funct
     expect(bad.stderr).to.include('not valid JSON');
   });
 
+  it('JSON syntax errors name the source, line and column and the kind, never the text around them (it may be a secret)', async () => {
+    const dir = tempDir();
+    const secret = 'MYLITERALSECRET42';
+    writeFileSync(join(dir, 'provisio.config.json'), `{\n  "instances": {\n    "secret": ${secret}\n  }\n}\n`);
+    const config = await provisio(['status', '-i', 'x', '--device-id', 'd'], { cwd: dir });
+    expect(config.code).to.equal(2);
+    expect(config.stderr).to.include('provisio.config.json').and.include('line 3, column 15').and.not.include('MYLITERAL');
+    const variable = await provisio(['conformance', '@provisio/provider-huawei', '--live', '--json'], { cwd: dir, env: { PROVISIO_CONFORMANCE_CONFIG: `{"secret": ${secret}}` } });
+    expect(variable.code, variable.stderr).to.equal(2);
+    const error = (JSON.parse(variable.stdout) as { error: { code: string; message: string } }).error;
+    expect(error.code).to.equal('INVALID_INPUT');
+    expect(error.message).to.include('PROVISIO_CONFORMANCE_CONFIG').and.include('line 1, column 12').and.not.include('MYLITERAL');
+    const stdin = await provisio(['decrypt', '-i', 'x'], { cwd: dir, input: `{"credentials": {"psk": ${secret}}}` });
+    expect(stdin.code).to.equal(2);
+    expect(stdin.stderr).to.include('standard input').and.include('line 1, column 25').and.not.include('MYLITERAL');
+    const vendor = await provisio(['register', '-i', 'x', '--node-id', 'n', '--vendor', `{"key": ${secret}}`], { cwd: dir });
+    expect(vendor.code).to.equal(2);
+    expect(vendor.stderr).to.include('--vendor').and.include('column 9').and.not.include('MYLITERAL');
+    // Valid JSON that is not an object is refused too, before any configuration is read.
+    const nullVendor = await provisio(['register', '-i', 'x', '--node-id', 'n', '--vendor', 'null', '--json'], { cwd: dir });
+    expect(nullVendor.code).to.equal(2);
+    expect((JSON.parse(nullVendor.stdout) as { error: { code: string; field: string } }).error).to.include({ code: 'INVALID_INPUT', field: 'vendor' });
+  });
+
+  it('a --config that is a directory is named as one', async () => {
+    const dir = tempDir();
+    const result = await provisio(['lookup', '-i', 'x', '--node-id', 'n', '-c', dir], { cwd: dir });
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('is a directory').and.not.include('not valid JSON');
+  });
+
   it('a missing environment variable, an unknown instance, an invalid plugin config', async () => {
     const dir = tempDir();
     const config = {

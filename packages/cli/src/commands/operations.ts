@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { invalidInput, type ProvisioningError, type DeviceCredentials, type RegisterRequest, type Registration, type RekeyRequest, type SealedCredentials } from '@provisio/core';
+import { describeJsonSyntaxError, invalidInput, type ProvisioningError, type DeviceCredentials, type RegisterRequest, type Registration, type RekeyRequest, type SealedCredentials } from '@provisio/core';
 import { outputFor, withInstance, type GlobalOptions } from '../context.js';
 import { readStdin } from '../input/stdin.js';
 import { deliverCredentials } from '../output/deliver-credentials.js';
@@ -26,11 +26,15 @@ function pskFrom(variable: string | undefined): string | undefined {
 
 function vendorJson(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
+  const example = 'e.g. \'{"imsi":"460001234567890"}\'';
+  let value: unknown;
   try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw invalid('vendor', '--vendor must be a JSON object, e.g. \'{"imsi":"460001234567890"}\'');
+    value = JSON.parse(text);
+  } catch (error) {
+    throw invalid('vendor', `--vendor is not valid JSON (${describeJsonSyntaxError(text, error)}); it must be a JSON object, ${example}`);
   }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('vendor', `--vendor must be a JSON object, ${example}`);
+  return value as Record<string, unknown>;
 }
 
 function registrationView(r: Registration): Record<string, unknown> {
@@ -150,7 +154,7 @@ export function registerOperationCommands(program: Command): void {
       try {
         parsed = JSON.parse(text) as typeof parsed;
       } catch (error) {
-        throw invalid('input', `the input is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+        throw invalid('input', `${o.input === '-' ? 'standard input' : o.input} is not valid JSON (${describeJsonSyntaxError(text, error)}); expected a register result`);
       }
       if (!parsed || typeof parsed !== 'object') throw invalid('input', 'the input must be a JSON object: a register result or its "credentials"');
       const upstream = (parsed as { error?: { code?: unknown; message?: unknown } }).error;
