@@ -47,7 +47,7 @@ describe('cli: every subcommand against `provisio simulate`', function () {
   const run = (args: string[], extraEnv: Record<string, string> = {}) => provisio(args, { cwd: dir, env: { ...info.env, ...extraEnv } });
   const huaweiDeviceSide = async (path: string, body: unknown): Promise<void> => {
     const { status } = await simControl(info, dir, 'huawei', 'POST', path, body);
-    expect(status, path).to.be.oneOf([200, 204]);
+    expect(status, path).to.be.oneOf([200, 201, 204]);
   };
   const json = async (args: string[]) => {
     const result = await run([...args, '--json']);
@@ -171,6 +171,22 @@ describe('cli: every subcommand against `provisio simulate`', function () {
     const decrypted = await provisio(['decrypt', '-i', 'tencent', '--json'], { cwd: dir, env: info.env, input: registration.stdout });
     expect(decrypted.code, decrypted.stderr).to.equal(0);
     expect(JSON.parse(decrypted.stdout)).to.include({ kind: 'psk', encoding: 'base64' });
+  });
+
+  it('register whose answer is lost says the device may exist and how to get credentials; unregister settled by a lost answer names the device', async () => {
+    await huaweiDeviceSide('/__sim/faults', { kind: 'lost-answer', path: 'deviceCredentials' });
+    const lost = await run(['register', '-i', 'huawei', '--node-id', '860000000000555', '--json']);
+    expect(lost.code).to.equal(1);
+    const error = (JSON.parse(lost.stdout) as { error: { code: string; message: string } }).error;
+    expect(error.code).to.be.oneOf(['UNAVAILABLE', 'TIMEOUT']);
+    expect(error.message).to.include('may have been created').and.include('provisio lookup -i huawei --node-id 860000000000555').and.include('rekey');
+    // The advice is right: the device does exist.
+    const found = await json(['lookup', '-i', 'huawei', '--node-id', '860000000000555']);
+    // A delete whose answer is lost is repeated; the repeat's NOT_FOUND means the first one did it.
+    await huaweiDeviceSide('/__sim/faults', { kind: 'lost-answer', path: `devices/${String(found.deviceId)}` });
+    const deleted = await run(['unregister', '-i', 'huawei', '--device-id', String(found.deviceId)]);
+    expect(deleted.code, deleted.stderr).to.equal(0);
+    expect(deleted.stdout.trim()).to.equal(`Deleted ${String(found.deviceId)}`);
   });
 
   it('distinct exit codes: not found 4, authentication 3, invalid input 2, rate limited 5, other 1', async () => {
