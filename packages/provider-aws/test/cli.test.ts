@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,18 @@ describe('aws through the provisio CLI (a child process; the simulator in this o
     const gone = await provisio(['unregister', '-i', 'aws', '--device-id', 'cli-1'], dir, env);
     expect(gone.code, gone.stderr).to.equal(0);
     expect(simulator.thing('cli-1')).to.equal(undefined);
+  });
+
+  it('register in table mode: bounded columns, the certificate and key printed whole with \\n line ends', async () => {
+    const result = await provisio(['register', '-i', 'aws', '--node-id', 'cli-table-1'], dir, env);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.not.include('\r');
+    const longest = Math.max(...result.stdout.split('\n').map((l) => l.length));
+    expect(longest, 'longest line').to.be.at.most(100);
+    const certificate = /-----BEGIN CERTIFICATE-----\n[\s\S]+?\n-----END CERTIFICATE-----/.exec(result.stdout)?.[0] as string;
+    const key = /-----BEGIN RSA PRIVATE KEY-----\n[\s\S]+?\n-----END RSA PRIVATE KEY-----/.exec(result.stdout)?.[0] as string;
+    // What is printed is usable as is: the key matches the certificate.
+    expect(new X509Certificate(certificate).checkPrivateKey(createPrivateKey(key))).to.equal(true);
   });
 
   it('a secret that is not exported: the variable is named, nothing is sent', async () => {

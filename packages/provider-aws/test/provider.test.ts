@@ -30,6 +30,8 @@ describe('aws provider against the simulator', () => {
       expect(reg.deviceId).to.equal(nodeId);
       expect(r.simulator.calls.map((c) => c.api)).to.deep.equal(['CreateThing', 'CreateKeysAndCertificate', 'AttachThingPrincipal', 'AttachPolicy']);
       if (reg.credentials.kind !== 'x509') throw new Error('x509 expected');
+      // PEM line ends are \n whatever the issuer wrote (the simulator's, like some CAs, writes \r\n).
+      expect(reg.credentials.certificate + reg.credentials.privateKey).to.not.include('\r');
       const cert = new X509Certificate(reg.credentials.certificate);
       expect(cert.checkPrivateKey(createPrivateKey(reg.credentials.privateKey as string))).to.equal(true);
       const thing = r.simulator.thing(nodeId);
