@@ -1,4 +1,5 @@
 // Small measuring helpers shared by the benchmarks.
+import { fork } from 'node:child_process';
 
 /** Percentile of a sorted array of numbers. */
 export function percentile(sorted, p) {
@@ -6,71 +7,96 @@ export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Median and spread (min-max) of per-round ratios. */
+export function summary(ratios) {
+  return { median: +median(ratios).toFixed(3), min: +Math.min(...ratios).toFixed(3), max: +Math.max(...ratios).toFixed(3), rounds: ratios.length };
+}
+
+/** The contestants in the order of round `r`: rotated by one each round, so none is always first. */
+export const rotated = (list, r) => list.map((_, i) => list[(i + r) % list.length]);
+
 /**
- * Runs `call(i)` `count` times with `concurrency` in flight; returns ops/s, mean, p50, p99 (ms).
- * A warm-up of `warmup` calls runs first and is not counted.
+ * Runs `call(i)` `count` times with `concurrency` in flight. Returns wall ms per call, this
+ * process's CPU ms per call (user + system: the simulator runs in another process), p50/p99.
  */
-export async function measure(call, { count, concurrency = 1, warmup = 100 }) {
+export async function measure(call, { count, concurrency = 1 }) {
   let next = 0;
-  const runPool = async (n, record) => {
-    let i = 0;
-    const worker = async () => {
-      while (i < n) {
-        const index = next++;
-        i++;
-        const started = performance.now();
-        await call(index);
-        record?.(performance.now() - started);
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  };
-  await runPool(warmup);
   const latencies = [];
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      const started = performance.now();
+      await call(index);
+      latencies.push(performance.now() - started);
+    }
+  };
+  const cpu = process.cpuUsage();
   const started = performance.now();
-  await runPool(count, (ms) => latencies.push(ms));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   latencies.sort((a, b) => a - b);
   return {
+    msPerCall: elapsed / count,
+    cpuMsPerCall: (used.user + used.system) / 1000 / count,
     opsPerSec: Math.round((count / elapsed) * 1000),
-    meanMs: +(elapsed / count).toFixed(3),
     p50Ms: +percentile(latencies, 50).toFixed(3),
     p99Ms: +percentile(latencies, 99).toFixed(3),
   };
 }
 
-/** Median of `runs` timings of an async function (ms). */
-export async function median(fn, runs = 5) {
-  const times = [];
-  for (let i = 0; i < runs; i++) times.push(await fn());
-  times.sort((a, b) => a - b);
-  return +times[Math.floor(times.length / 2)].toFixed(1);
-}
-
 /** Operations per second of a synchronous function, over about `ms` milliseconds. */
-export function throughput(fn, ms = 500) {
-  for (let i = 0; i < 1000; i++) fn(i); // warm-up (JIT)
+export function throughput(fn, ms = 200) {
+  for (let i = 0; i < 2000; i++) fn(i); // warm-up (JIT)
   let n = 0;
   const started = performance.now();
   while (performance.now() - started < ms) {
     for (let i = 0; i < 200; i++) fn(n++);
   }
-  return Math.round((n / (performance.now() - started)) * 1000);
+  return (n / (performance.now() - started)) * 1000;
 }
 
-export const ratio = (a, b) => +(a / b).toFixed(3);
-
 /**
- * Compares two synchronous functions fairly on a noisy machine: alternates short timed rounds
- * of each and takes each one's median rate (op/s).
+ * Compares two synchronous functions on a noisy machine: `rounds` pairs of short timed runs,
+ * the order alternating each round; returns the per-round ratios a/b (rate) and median rates.
  */
-export function compare(a, b, { rounds = 9, ms = 150 } = {}) {
+export function compare(a, b, { rounds = 9, ms = 200 } = {}) {
+  const ratios = [];
   const rates = { a: [], b: [] };
   for (let r = 0; r < rounds; r++) {
-    const [first, second] = r % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
-    rates[first].push(throughput(first === 'a' ? a : b, ms));
-    rates[second].push(throughput(second === 'a' ? a : b, ms));
+    const pair = {};
+    for (const which of rotated(['a', 'b'], r)) pair[which] = throughput(which === 'a' ? a : b, ms);
+    rates.a.push(pair.a);
+    rates.b.push(pair.b);
+    ratios.push(pair.a / pair.b);
   }
-  const mid = (xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-  return { a: mid(rates.a), b: mid(rates.b) };
+  return { ratios, a: Math.round(median(rates.a)), b: Math.round(median(rates.b)) };
+}
+
+/** Starts bench/sim-process.mjs with the given simulators; resolves with their coordinates and controls. */
+export function startSimulators(wanted) {
+  const child = fork(new URL('./sim-process.mjs', import.meta.url), [JSON.stringify(wanted)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('message', (info) => {
+      resolve({
+        ...info,
+        stats: () =>
+          new Promise((done) => {
+            child.once('message', (m) => done(m.stats));
+            child.send({ cmd: 'stats' });
+          }),
+        stop: () =>
+          new Promise((done) => {
+            child.once('exit', done);
+            child.disconnect();
+          }),
+      });
+    });
+  });
 }

@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { Command, CommanderError, type ParseOptionsResult } from 'commander';
 import { registerBulkCommand } from './commands/bulk.js';
 import { registerWorkerCommand } from './commands/worker.js';

@@ -1,4 +1,4 @@
-import type { DeviceCredentials, ProvisioningProvider, Registration } from '@provisio/core';
+import type { DeviceCredentials, ProvisioningProvider, RegisterRequest, Registration } from '@provisio/core';
 import { openRun } from './open-run.js';
 import { RunLock } from './run-lock.js';
 import { readDevices, type InputRow } from './input-reader.js';
@@ -42,9 +42,16 @@ export interface BulkSummary extends BulkProgress {
 
 /**
  * Registers every device of the input with bounded concurrency. Before each call a `start`
- * record is flushed to the journal; after it a `done` record with the credentials is flushed
- * (the journal is mode 0600 like the credentials file, which is written from it). A re-run skips devices with credentials and, for a call whose answer
- * was lost, looks the device up and re-issues its credentials instead of registering it twice.
+ * record is on disk in the journal; after it a `done` record with the credentials is flushed
+ * (the journal is mode 0600 like the credentials file, which is written from it). A re-run skips
+ * devices with credentials and, for a call whose answer was lost, looks the device up and
+ * re-issues its credentials instead of registering it twice.
+ *
+ * The start records of the next rows are written ahead, one sync for a whole batch, while the
+ * calls of the batches before are in flight: no call waits for its own start record. A crash can
+ * leave at most two batches of rows started but never sent; the re-run looks each up (not found:
+ * registered as usual), so that costs a lookup, never a duplicate. A run that stops by itself
+ * (--strict, a signal) marks them `unsent`.
  */
 export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const journalPath = options.journal ?? `${options.output}.journal`;
@@ -62,10 +69,13 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
   const progress: BulkProgress = { processed: 0, registered: 0, recovered: 0, skipped: 0, invalid: 0, failed: 0 };
   const invalidRows: BulkIssue[] = [];
   const failures: BulkIssue[] = [];
+  /** Node ids of this input, for duplicate rows; `state.done` holds only earlier runs' (it does not grow). */
   const seenInInput = new Set<string>();
   let stop = false;
 
   const report = () => options.onProgress?.({ ...progress });
+  /** A `done` record that could not be synced: the run stops and fails. */
+  let syncError: unknown;
 
   const invalid = async (row: InputRow, message: string, nodeId?: string) => {
     progress.invalid++;
@@ -79,25 +89,42 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
     if (recovered) line.recovered = true;
     // The journal is the write-ahead log: its flushed `done` record carries the credentials, so
     // one sync (shared with other workers' records) makes them safe; the credentials file
-    // follows without waiting and is completed from the journal after a crash.
-    await journal.append({ t: 'done', node: nodeId, deviceId: registration.deviceId, cred: line });
+    // follows without a sync of its own and is completed from the journal after a crash.
+    // The record is written at once (a kill -9 cannot lose it) and synced with the next batch
+    // of start records, or within 20 ms; the worker does not wait for it. Until then only a power
+    // loss can lose it, and the row is `start`ed, which the re-run looks up and re-issues (as for
+    // an answer lost on the wire). The run ends only once every record is synced; a failed sync
+    // fails the run.
+    journal.append({ t: 'done', node: nodeId, deviceId: registration.deviceId, cred: line }, { lazy: true }).catch((error: unknown) => {
+      syncError ??= error;
+    });
     output.appendLater(line);
-    state.done.add(nodeId);
   };
 
-  const handle = async (row: InputRow): Promise<void> => {
-    if (row.error || !row.request) return invalid(row, row.error ?? 'empty row');
+  /** A row that will be sent: its start record is (being) written ahead. */
+  interface Started {
+    row: InputRow;
+    request: RegisterRequest;
+    nodeId: string;
+    uncertain: boolean;
+  }
+
+  /** Rows that need no call are settled here (invalid, duplicate, done before); the others come back to be sent. */
+  const classify = async (row: InputRow): Promise<Started | undefined> => {
+    if (row.error || !row.request) return void (await invalid(row, row.error ?? 'empty row'));
     const request = row.request;
     const nodeId = typeof request.nodeId === 'string' ? request.nodeId : '';
-    if (!nodeId) return invalid(row, 'nodeId is required');
-    if (seenInInput.has(nodeId)) return invalid(row, `nodeId ${nodeId} appears earlier in the input`, nodeId);
+    if (!nodeId) return void (await invalid(row, 'nodeId is required'));
+    if (seenInInput.has(nodeId)) return void (await invalid(row, `nodeId ${nodeId} appears earlier in the input`, nodeId));
     seenInInput.add(nodeId);
     if (state.done.has(nodeId)) {
       progress.skipped++;
-      return;
+      return undefined;
     }
-    const uncertain = state.uncertain.has(nodeId);
-    await journal.append({ t: 'start', node: nodeId, line: row.line, at: Date.now() });
+    return { row, request, nodeId, uncertain: state.uncertain.has(nodeId) };
+  };
+
+  const send = async ({ row, request, nodeId, uncertain }: Started): Promise<void> => {
     try {
       const outcome = await provisionDevice(options.provider, request, uncertain, (...issued) => record(row, ...issued));
       progress[outcome]++;
@@ -116,29 +143,79 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
   };
 
   const rows = readDevices(options.input);
-  let next = Promise.resolve();
-  /** Rows are handed out one at a time: the generator is not safe for concurrent next(). */
-  const take = async (): Promise<IteratorResult<InputRow>> => {
-    const result = next.then(() => rows.next());
-    next = result.then(() => undefined, () => undefined);
-    return result;
+  const stopped = () => stop || Boolean(options.signal?.aborted);
+  const batchSize = Math.max(1, options.concurrency);
+  /** Rows whose start record is on disk, in input order. */
+  const ready: Started[] = [];
+  let exhausted = false;
+  let filling: Promise<void> | undefined;
+  /** A failed read or journal write stops every worker (the run fails as it did before). */
+  let fillError: unknown;
+  /** Reads the next batch of rows to send and writes their start records with one sync. */
+  const fill = async (): Promise<void> => {
+    const batch: Started[] = [];
+    while (batch.length < batchSize && !stopped()) {
+      const { value, done } = await rows.next();
+      if (done) {
+        exhausted = true;
+        break;
+      }
+      const started = await classify(value);
+      if (started) batch.push(started);
+      else {
+        progress.processed++;
+        report();
+      }
+    }
+    await Promise.all(batch.map(({ nodeId, row }) => journal.append({ t: 'start', node: nodeId, line: row.line, at: Date.now() })));
+    ready.push(...batch);
+  };
+  const refill = (): Promise<void> => {
+    filling ??= fill()
+      .catch((error: unknown) => {
+        fillError ??= error;
+      })
+      .finally(() => {
+        filling = undefined;
+      });
+    return filling;
+  };
+  /** The next row to send; the batches after it are started ahead while this one is in flight. */
+  const take = async (): Promise<Started | undefined> => {
+    for (;;) {
+      if (fillError) throw fillError;
+      if (syncError) throw syncError;
+      if (stopped()) return undefined;
+      const next = ready.shift();
+      if (next) {
+        // Up to two batches ahead: a sync delayed by a busy disk does not leave workers idle.
+        if (ready.length < 2 * batchSize && !exhausted) void refill();
+        return next;
+      }
+      if (exhausted && !filling) return undefined;
+      await refill();
+    }
   };
   const worker = async () => {
     for (;;) {
-      if (stop || options.signal?.aborted) return;
-      const { value, done } = await take();
-      if (done) return;
-      await handle(value);
+      const started = await take();
+      if (!started) return;
+      await send(started);
       progress.processed++;
       report();
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+    await Promise.all(Array.from({ length: batchSize }, worker));
+    await filling;
+    // Started ahead, never sent (the run stopped): nothing to look up next time.
+    for (const { nodeId, row } of ready.splice(0)) await journal.append({ t: 'unsent', node: nodeId, line: row.line });
   } finally {
+    // Waits for every queued record to be synced.
     await journal.close();
     await output.close();
   }
+  if (syncError) throw syncError;
   invalidRows.sort((a, b) => a.line - b.line);
   failures.sort((a, b) => a.line - b.line);
   return { ...progress, invalidRows, failures, stoppedEarly: stop || Boolean(options.signal?.aborted), resumedRun: state.runs > 0 };

@@ -5,6 +5,8 @@ import { readJsonLines } from './durable-file.js';
 export type JournalRecord =
   | { t: 'run'; at: number; input: string }
   | { t: 'start'; node: string; line: number; at: number }
+  /** A row whose start was written ahead but which the run stopped before sending: nothing was sent. */
+  | { t: 'unsent'; node: string; line: number }
   /** Carries the credentials: the journal is the write-ahead log the credentials file is rebuilt from. */
   | { t: 'done'; node: string; deviceId: string; cred: CredentialLine }
   | { t: 'fail'; node: string; line: number; code: ErrorCode; message: string; final: boolean }
@@ -63,7 +65,7 @@ export async function loadResumeState(journalPath: string, outputPath: string): 
         inOutput.add(record.node);
         missingFromOutput.push(record.cred);
       }
-    } else if (record.t === 'fail' && record.final) open.delete(record.node);
+    } else if ((record.t === 'fail' && record.final) || record.t === 'unsent') open.delete(record.node);
   }
   for (const node of done) open.delete(node);
   return { done, missingFromOutput, uncertain: open, runs };

@@ -12,7 +12,8 @@ export async function openRun(journalPath: string, outputPath: string, input: st
   await (await openFile(outputPath, 'a', 0o600)).close();
   await chmod(outputPath, 0o600);
   const journal = await DurableAppender.open(journalPath);
-  const output = await DurableAppender.open(outputPath);
+  // Not synced per batch: the journal's flushed `done` records (with the credentials) rebuild it after a crash.
+  const output = await DurableAppender.open(outputPath, 0o600, { sync: false });
   // Credentials the journal holds but a crash kept out of the credentials file.
   for (const line of state.missingFromOutput) await output.append(line);
   await journal.append({ t: 'run', at: Date.now(), input });

@@ -1,10 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ProvisioningError } from '@provisio/core';
-import { runBulk, type BulkSummary } from '../bulk/bulk-run.js';
-import { countRows } from '../bulk/input-reader.js';
-import { progressReporter } from '../bulk/progress.js';
-import { runQueuedBulk } from '../bulk/queued-bulk.js';
+import type { BulkSummary } from '../bulk/bulk-run.js';
+import type { progressReporter } from '../bulk/progress.js';
 import { outputFor, withInstance, type GlobalOptions } from '../context.js';
 import { EXIT } from '../output/exit-codes.js';
 import { table } from '../output/format.js';
@@ -55,6 +53,13 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
         throw new ProvisioningError({ code: 'INVALID_INPUT', message: '--concurrency must be an integer from 1 to 1024', field: 'concurrency', rule: 'cli', retryable: false });
       }
+      // Loaded when bulk runs (csv-parse, cli-progress): --help and the other commands start faster.
+      const [{ runBulk }, { countRows }, { progressReporter }, { runQueuedBulk }] = await Promise.all([
+        import('../bulk/bulk-run.js'),
+        import('../bulk/input-reader.js'),
+        import('../bulk/progress.js'),
+        import('../bulk/queued-bulk.js'),
+      ]);
       const total = await countRows(resolve(o.input)).catch(() => {
         throw new ProvisioningError({ code: 'INVALID_INPUT', message: `cannot read --input ${o.input}`, field: 'input', rule: 'cli', retryable: false });
       });

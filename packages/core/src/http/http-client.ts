@@ -50,6 +50,15 @@ export interface HttpRequest {
 export interface PreparedRequest {
   readonly operation: string;
   readonly method: HttpMethod;
+  /**
+   * The URL as sent, and its host name (no port), path and query (without "?"): set by the HTTP
+   * client, so a signer reads them without parsing a URL per call (optional for hand-built requests).
+   */
+  readonly href?: string;
+  readonly hostname?: string;
+  readonly pathname?: string;
+  readonly search?: string;
+  /** `href` parsed (built on first access only). */
   readonly url: URL;
   /** Header names as sent (case preserved). */
   readonly headers: Record<string, string>;
@@ -180,7 +189,11 @@ export class HttpClient {
   private axiosInstance: AxiosInstance | undefined;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly retry: Required<RetryOptions>;
-  private readonly baseURL: URL;
+  /** The base URL without its trailing slash, its host name and path: a request's URL is built as a string. */
+  private readonly baseHref: string;
+  private readonly baseHostname: string;
+  private readonly basePath: string;
+  private readonly baseOrigin: string;
   private auth: AuthStep | undefined;
   private readonly presentsClientCertificate: boolean;
 
@@ -189,7 +202,13 @@ export class HttpClient {
     this.provider = options.provider;
     this.redactor = options.redactor ?? new Redactor();
     this.redactor.addAll([options.tls?.passphrase]);
-    this.baseURL = new URL(options.baseURL.endsWith('/') ? options.baseURL : `${options.baseURL}/`);
+    const base = new URL(options.baseURL.endsWith('/') ? options.baseURL : `${options.baseURL}/`);
+    base.search = '';
+    base.hash = '';
+    this.baseHref = base.href.slice(0, -1);
+    this.baseHostname = base.hostname;
+    this.basePath = base.pathname.slice(0, -1);
+    this.baseOrigin = this.baseHref.slice(0, this.baseHref.length - this.basePath.length);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.ownsLimiter = Boolean(options.rateLimit && !options.flowLimiter);
     const shared = options.flowLimiter instanceof RateLimiter ? options.flowLimiter : undefined;
@@ -223,12 +242,14 @@ export class HttpClient {
     let attempt = 0;
     for (;;) {
       attempt++;
-      if (request.authenticate !== false) await this.auth?.ready?.();
+      const auth = request.authenticate === false ? undefined : this.auth;
+      // No await when the credentials are at hand (a fresh token): each costs a turn of the event loop.
+      if (auth?.ready && !auth.isReady?.()) await auth.ready();
       // Everything slow happens before the token is taken (login above, loading axios here),
       // so the request reaches the server right after its limiter slot: see RateLimiter.
       const axios = this.axios;
       const release = this.flow ? await this.flow.acquireSlot() : undefined;
-      if (release && request.authenticate !== false && this.auth?.isReady && !this.auth.isReady()) {
+      if (release && auth?.isReady && !auth.isReady()) {
         // The token went stale while this call queued (another call's answer invalidated it).
         release(false);
         attempt--;
@@ -239,7 +260,8 @@ export class HttpClient {
       let outcome: Awaited<ReturnType<HttpClient['exchange']>>;
       try {
         prepared = this.prepare(request);
-        if (request.authenticate !== false && this.auth) await this.auth.authorize(prepared);
+        const authorizing = auth?.authorize(prepared);
+        if (authorizing) await authorizing;
         started = performance.now();
         outcome = await this.exchange(axios, prepared, request.timeoutMs ?? this.options.timeoutMs ?? 10_000, attempt);
       } finally {
@@ -312,11 +334,12 @@ export class HttpClient {
   }
 
   private prepare(request: HttpRequest): PreparedRequest {
-    const url = new URL(request.path.replace(/^\//, ''), this.baseURL);
-    for (const [key, value] of Object.entries(request.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
-    }
-    const headers: Record<string, string> = { ...request.headers };
+    // A string, not `new URL` (which axios would only serialise and parse again): the paths come
+    // from providers, already percent-encoded; the query is encoded as URLSearchParams does.
+    const pathname = this.basePath + (request.path.startsWith('/') ? request.path : `/${request.path}`);
+    const search = request.query ? queryString(request.query) : '';
+    const href = this.baseOrigin + pathname + (search ? `?${search}` : '');
+    const headers: Record<string, string> = request.headers ? { ...request.headers } : {};
     let body: Buffer | undefined;
     if (request.json !== undefined) {
       body = Buffer.from(JSON.stringify(request.json), 'utf8');
@@ -325,8 +348,23 @@ export class HttpClient {
       body = Buffer.from(new URLSearchParams(request.form).toString(), 'utf8');
       headers['Content-Type'] = request.contentType ?? 'application/x-www-form-urlencoded';
     }
-    return { operation: request.operation, method: request.method, url, headers, body };
+    let url: URL | undefined;
+    return {
+      operation: request.operation,
+      method: request.method,
+      href,
+      hostname: this.baseHostname,
+      pathname,
+      search,
+      get url() {
+        url ??= new URL(href);
+        return url;
+      },
+      headers,
+      body,
+    };
   }
+
 
   private async exchange(
     axios: AxiosInstance,
@@ -337,7 +375,7 @@ export class HttpClient {
     try {
       const res = await axios.request<string>({
         method: prepared.method,
-        url: prepared.url.toString(),
+        url: prepared.href ?? prepared.url.href,
         headers: prepared.body ? prepared.headers : { ...prepared.headers, 'Content-Type': undefined as unknown as string },
         data: prepared.body,
         timeout: timeoutMs,
@@ -403,7 +441,7 @@ export class HttpClient {
       provider: this.provider,
       operation: prepared.operation,
       method: prepared.method,
-      url: this.redactor.redact(prepared.url.toString()),
+      url: this.redactor.redact(prepared.href ?? prepared.url.href),
       attempt,
       status: outcome.response?.status,
       errorCode: outcome.error?.code,
@@ -416,6 +454,21 @@ function notSent(thrown: unknown): boolean {
   const code = (thrown as { code?: string })?.code ?? '';
   const causeCode = (thrown as { cause?: { code?: string } })?.cause?.code ?? '';
   return NOT_SENT_CODES.has(code) || NOT_SENT_CODES.has(causeCode);
+}
+
+const PLAIN_QUERY_VALUE = /^[A-Za-z0-9._*-]*$/;
+
+/** The query string URLSearchParams would write (undefined values left out), without building one for plain values. */
+function queryString(query: Record<string, string | number | boolean | undefined>): string {
+  let out = '';
+  for (const key in query) {
+    const value = query[key];
+    if (value === undefined) continue;
+    const text = String(value);
+    const pair = PLAIN_QUERY_VALUE.test(key) && PLAIN_QUERY_VALUE.test(text) ? `${key}=${text}` : new URLSearchParams([[key, text]]).toString();
+    out += out ? `&${pair}` : pair;
+  }
+  return out;
 }
 
 function parseJson(text: string): unknown {

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
-import https from 'node:https';
-import http from 'node:http';
-import tls from 'node:tls';
+import type http from 'node:http';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
+
+/** node:http/https/tls are loaded when the first agent is built: importing core should not pay for the TLS stack. */
+const builtin = createRequire(import.meta.url) as <T>(id: string) => T;
 import { ProvisioningError } from '../errors/provisioning-error.js';
 
 /**
@@ -75,7 +78,7 @@ export function createAgents(options: TlsOptions = {}, agent: AgentOptions = {})
   try {
     secure = httpsOptions(options);
     // Only when there is material to check: an empty context still loads the root store (~20 ms).
-    if (secure.ca || secure.cert || secure.key || secure.pfx) tls.createSecureContext(secure);
+    if (secure.ca || secure.cert || secure.key || secure.pfx) builtin<typeof import('node:tls')>('node:tls').createSecureContext(secure);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ProvisioningError({
@@ -86,7 +89,9 @@ export function createAgents(options: TlsOptions = {}, agent: AgentOptions = {})
       retryable: false,
     });
   }
-  return { http: new http.Agent(common), https: new https.Agent({ ...common, ...secure }) };
+  const { Agent: HttpAgent } = builtin<typeof http>('node:http');
+  const { Agent: HttpsAgent } = builtin<typeof https>('node:https');
+  return { http: new HttpAgent(common), https: new HttpsAgent({ ...common, ...secure }) };
 }
 
 /** Why a TLS handshake failed, for the caller to fix the right setting. */

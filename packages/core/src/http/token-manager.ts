@@ -98,6 +98,15 @@ export class TokenManager {
     return (await this.renew(false)).value;
   }
 
+  /** The token `get()` would hand out without waiting, or undefined when it would have to wait. */
+  peek(): string | undefined {
+    const token = this.current;
+    if (!token || this.dueForRenewal(token)) return undefined;
+    // With a shared store, get() would look at it first once the last look is stale.
+    if (this.options.store && this.now() - this.syncedAt >= (this.options.storeSyncMs ?? 1000)) return undefined;
+    return token.value;
+  }
+
   /** Is a token held that `get()` would hand out without waiting? */
   isFresh(): boolean {
     return this.current !== undefined && !this.inflight && !this.dueForRenewal(this.current);

@@ -44,9 +44,17 @@ export class BearerTokenAuth implements AuthStep {
     return this.tokens.isFresh();
   }
 
-  async authorize(request: PreparedRequest): Promise<void> {
+  /** Synchronous while the token is fresh (the usual case): no await on the hot path. */
+  authorize(request: PreparedRequest): void | Promise<void> {
     Object.assign(request.headers, this.options.headers);
-    request.headers[this.header] = `${this.scheme}${await this.tokens.get()}`;
+    const token = this.tokens.peek();
+    if (token !== undefined) {
+      request.headers[this.header] = `${this.scheme}${token}`;
+      return undefined;
+    }
+    return this.tokens.get().then((value) => {
+      request.headers[this.header] = `${this.scheme}${value}`;
+    });
   }
 
   async recover(error: ProvisioningError, request: PreparedRequest, response: HttpResponse): Promise<boolean> {

@@ -2,8 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import satisfies from 'semver/functions/satisfies.js';
-import validRange from 'semver/ranges/valid.js';
 import { ProvisioningError } from '../errors/provisioning-error.js';
 import { checkSchema } from '../validation/validator.js';
 import { CORE_API_VERSION } from '../version.js';
@@ -54,6 +52,10 @@ export function checkPlugin(candidate: unknown, source: string): ProvisioningPlu
       `"${source}" is not a provisio plugin: it must export (as default or "provisioPlugin") an object with name, version, providerId, coreApi, configSchema and register()`,
     );
   }
+  // semver is loaded when a plugin is checked, not when core is imported.
+  const load = createRequire(import.meta.url);
+  const validRange = load('semver/ranges/valid.js') as (range: string) => string | null;
+  const satisfies = load('semver/functions/satisfies.js') as (version: string, range: string) => boolean;
   if (!validRange(plugin.coreApi) || !satisfies(CORE_API_VERSION, plugin.coreApi)) {
     throw configError(
       `Plugin "${plugin.name}" supports provisio core API "${plugin.coreApi}", but this core implements ${CORE_API_VERSION}; install a version of the plugin built for it`,

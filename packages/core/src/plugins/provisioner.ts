@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
 import type { Coordination, CoordinationSetting } from '../coordination/coordination.js';
 import { InProcessCoordination } from '../coordination/in-process.js';
 import { loadCoordination } from '../coordination/load-coordination.js';
@@ -81,6 +81,8 @@ export class Provisioner {
   }
 
   static async create(config: ProvisionerConfig, options: ProvisionerOptions = {}): Promise<Provisioner> {
+    // tsyringe (36 files with tslib) is loaded when a provisioner is built, not when core is imported.
+    const container = options.container ?? (await import('tsyringe')).container;
     const entries = normaliseInstances(config);
     const live = new Map<string, LiveInstance>();
     const setting = options.coordination ?? config.coordination;
@@ -93,7 +95,7 @@ export class Provisioner {
           typeof entry.plugin === 'string'
             ? await loadPlugin(entry.plugin, options.resolveFrom)
             : checkPlugin(entry.plugin, `instances.${name}.plugin`);
-        live.set(name, buildInstance(name, plugin, entry.config, options, coordination));
+        live.set(name, buildInstance(name, plugin, entry.config, options, coordination, container));
       }
     } catch (error) {
       await Promise.allSettled([...live.values()].map((instance) => instance.provider.close()));
@@ -180,11 +182,12 @@ function buildInstance(
   rawConfig: unknown,
   options: ProvisionerOptions,
   coordination: Coordination,
+  container: DependencyContainer,
 ): LiveInstance {
   const config = assertValid(plugin.configSchema, rawConfig ?? {}, { provider: plugin.providerId, subject: `instances.${name}.config` });
   const redactor = new Redactor(collectSecrets(plugin.configSchema, config));
   const context: InstanceContext = { name, config, redactor, logger: options.logger, coordination };
-  const child = (options.container ?? rootContainer).createChildContainer();
+  const child = container.createChildContainer();
   child.register(INSTANCE_CONTEXT, { useValue: context });
   plugin.register(child);
   if (!child.isRegistered(PROVIDER_TOKEN)) {

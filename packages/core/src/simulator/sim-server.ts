@@ -1,6 +1,10 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+
+/** Loaded when a simulator starts: core is imported by programs that never run one. */
+const builtin = createRequire(import.meta.url) as <T>(id: string) => T;
 import { FAULT_KINDS, FaultQueue, type SimFault } from './faults.js';
 
 /** A request as a simulator route sees it. */
@@ -72,11 +76,11 @@ export class SimServer {
     const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void this.dispatch(req, res);
     const tls = this.options.tls;
     this.server = tls
-      ? https.createServer(
+      ? builtin<typeof https>('node:https').createServer(
           { key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: tls.requestCert ?? false, rejectUnauthorized: tls.rejectUnauthorized ?? false },
           listener,
         )
-      : http.createServer(listener);
+      : builtin<typeof http>('node:http').createServer(listener);
     this.server.keepAliveTimeout = 5000;
     const host = this.options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,15 @@
-import { parse as scanJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { createRequire } from 'node:module';
+import type { ParseError } from 'jsonc-parser';
 import { invalidInput } from '../errors/invalid-input.js';
+
+type JsoncParser = typeof import('jsonc-parser');
+let jsonc: JsoncParser | undefined;
+
+/** Loaded on the first syntax error only: core is imported by programs that never meet one. */
+function scanner(): JsoncParser {
+  jsonc ??= createRequire(import.meta.url)('jsonc-parser') as JsoncParser;
+  return jsonc;
+}
 
 /** Where and why a text is not JSON, without any of the text itself. */
 export interface JsonSyntaxProblem {
@@ -17,6 +27,7 @@ export interface JsonSyntaxProblem {
  * (`..."secret": MYLITERAL"... is not valid JSON`): this gives only line, column and kind.
  */
 export function jsonSyntaxProblem(text: string, parseError?: unknown): JsonSyntaxProblem {
+  const { parse: scanJson, printParseErrorCode } = scanner();
   const errors: ParseError[] = [];
   scanJson(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];

@@ -18,13 +18,14 @@ export interface DeviceSignatureInput {
 }
 
 function hashName(algorithm: string): 'sha256' | 'sha1' {
+  if (algorithm === 'hmacsha256') return 'sha256'; // as sent by default: no case folding per call
   return algorithm.toLowerCase() === 'hmacsha1' ? 'sha1' : 'sha256';
 }
 
 /** The string the dynamic-registration signature covers (vendor notes: fields joined by \n). */
 export function deviceStringToSign(input: Omit<DeviceSignatureInput, 'secret'>): string {
   const bodyHash = createHash(hashName(input.algorithm)).update(input.body).digest('hex');
-  return ['POST', input.host, input.path, '', input.algorithm, String(input.timestamp), String(input.nonce), bodyHash].join('\n');
+  return `POST\n${input.host}\n${input.path}\n\n${input.algorithm}\n${input.timestamp}\n${input.nonce}\n${bodyHash}`;
 }
 
 /** X-TC-Signature: base64 of the raw HMAC, keyed with the whole productSecret. */

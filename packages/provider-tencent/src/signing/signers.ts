@@ -23,8 +23,8 @@ export function deviceRegistrationSigner(
       request.headers['X-TC-Nonce'] = String(nonce);
       request.headers['X-TC-Signature'] = deviceSignature({
         algorithm: options.method,
-        host: options.signHost ?? request.url.hostname,
-        path: request.url.pathname,
+        host: options.signHost ?? request.hostname ?? request.url.hostname,
+        path: request.pathname ?? request.url.pathname,
         timestamp,
         nonce,
         body: request.body ?? '',
@@ -47,9 +47,9 @@ export function tc3Signer(clock: ServerClock, options: { secretId: string; secre
         secretId: options.secretId,
         secretKey: options.secretKey,
         service: options.service,
-        host: request.url.hostname,
+        host: request.hostname ?? request.url.hostname,
         method: request.method,
-        query: request.method === 'GET' ? request.url.search.slice(1) : '',
+        query: request.method === 'GET' ? (request.search ?? request.url.search.slice(1)) : '',
         contentType: request.headers['Content-Type'] ?? 'application/x-www-form-urlencoded',
         payload: request.body ?? '',
         timestamp,

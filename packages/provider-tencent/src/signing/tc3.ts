@@ -34,21 +34,19 @@ export function tc3CanonicalRequest(input: Tc3Input): string {
   return [input.method.toUpperCase(), input.path ?? '/', input.query ?? '', headers, 'content-type;host', sha256Hex(input.payload)].join('\n');
 }
 
-export function tc3StringToSign(input: Tc3Input): string {
-  const scope = `${utcDate(input.timestamp)}/${input.service}/tc3_request`;
-  return [TC3_ALGORITHM, String(input.timestamp), scope, sha256Hex(tc3CanonicalRequest(input))].join('\n');
+export function tc3StringToSign(input: Tc3Input, date = utcDate(input.timestamp)): string {
+  return `${TC3_ALGORITHM}\n${input.timestamp}\n${date}/${input.service}/tc3_request\n${sha256Hex(tc3CanonicalRequest(input))}`;
 }
 
 /** The hex signature (Tencent Cloud API signing guide, v3). */
-export function tc3Signature(input: Tc3Input): string {
-  const date = utcDate(input.timestamp);
+export function tc3Signature(input: Tc3Input, date = utcDate(input.timestamp)): string {
   const key = hmac(hmac(hmac(`TC3${input.secretKey}`, date), input.service), 'tc3_request');
-  return createHmac('sha256', key).update(tc3StringToSign(input)).digest('hex');
+  return createHmac('sha256', key).update(tc3StringToSign(input, date)).digest('hex');
 }
 
 export function tc3Authorization(input: Tc3Input): string {
-  const scope = `${utcDate(input.timestamp)}/${input.service}/tc3_request`;
-  return `${TC3_ALGORITHM} Credential=${input.secretId}/${scope}, SignedHeaders=content-type;host, Signature=${tc3Signature(input)}`;
+  const date = utcDate(input.timestamp); // once per signature, not once per step
+  return `${TC3_ALGORITHM} Credential=${input.secretId}/${date}/${input.service}/tc3_request, SignedHeaders=content-type;host, Signature=${tc3Signature(input, date)}`;
 }
 
 /** Parses an Authorization header; undefined when it is not TC3. */
