@@ -74,6 +74,30 @@ describe('cli: bulk', function () {
     expect(await simulator.backend.requestCount()).to.equal(before);
   });
 
+  it('a malformed CSV record (unclosed quote, more fields than the header) is an invalid row with its line; the rows before and after keep their credentials (exit 2)', async () => {
+    // The new-user report: 3 valid rows, then an unclosed quote on line 5 aborted the run with a
+    // raw parser error (exit 1, code INTERNAL) after the 3 devices were created, and their
+    // credentials were never written.
+    writeFileSync(join(dir, 'quote.csv'), ['nodeId,name', '869000000000001,a', '869000000000002,b', '869000000000003,c', '869000000000009,"unclosed', ''].join('\n'));
+    const quote = await provisio(['bulk', '-i', 'huawei', '--input', 'quote.csv', '--output', 'quote.jsonl', '--json'], { cwd: dir });
+    expect(quote.code, quote.stderr).to.equal(2);
+    const summary = JSON.parse(quote.stdout) as { registered: number; invalidRows: Array<{ line: number; code: string; message: string }> };
+    expect(summary.registered).to.equal(3);
+    expect(summary.invalidRows).to.have.length(1);
+    expect(summary.invalidRows[0]).to.include({ line: 5, code: 'INVALID_INPUT' });
+    expect(summary.invalidRows[0]?.message).to.include('quoted field is never closed');
+    expect(credentialLines(join(dir, 'quote.jsonl')).map((c) => c.nodeId)).to.have.members(['869000000000001', '869000000000002', '869000000000003']);
+
+    // An extra field was silently dropped; a quote that swallows the next lines names them.
+    const psk = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
+    writeFileSync(join(dir, 'fields.csv'), ['nodeId,name', 'f-1,a', `f-2,b,${psk}`, 'f-3', 'f-4,"open', 'f-5,e', ''].join('\n'));
+    const fields = await provisio(['bulk', '-i', 'huawei', '--input', 'fields.csv', '--output', 'fields.jsonl'], { cwd: dir });
+    expect(fields.code, fields.stderr).to.equal(2);
+    expect(fields.stdout).to.include('more fields than the header').and.include('lines 5-6');
+    expect(fields.stdout + fields.stderr, 'the skipped record\'s values are not echoed').to.not.include(psk);
+    expect(credentialLines(join(dir, 'fields.jsonl')).map((c) => c.nodeId)).to.have.members(['f-1', 'f-3']);
+  });
+
   it('a cloud that echoes a row\'s PSK and verify code in its error: neither appears in the failure table, --json or the journal\'s fail records (13.7)', async () => {
     const psk = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
     const verifyCode = 'ROWCODE-55713';

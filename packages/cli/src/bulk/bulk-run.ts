@@ -183,9 +183,9 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
   /** The next row to send; the batches after it are started ahead while this one is in flight. */
   const take = async (): Promise<Started | undefined> => {
     for (;;) {
-      if (fillError) throw fillError;
-      if (syncError) throw syncError;
-      if (stopped()) return undefined;
+      // A failed read or sync stops the run, but never mid-call: every worker finishes its call
+      // and records what the cloud issued before the error is reported.
+      if (fillError || syncError || stopped()) return undefined;
       const next = ready.shift();
       if (next) {
         // Up to two batches ahead: a sync delayed by a busy disk does not leave workers idle.
@@ -205,8 +205,10 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
       report();
     }
   };
+  let workerError: unknown;
   try {
-    await Promise.all(Array.from({ length: batchSize }, worker));
+    // allSettled: one worker's error must not end the run while the others' calls are in flight.
+    for (const r of await Promise.allSettled(Array.from({ length: batchSize }, worker))) if (r.status === 'rejected') workerError ??= r.reason;
     await filling;
     // Started ahead, never sent (the run stopped): nothing to look up next time.
     for (const { nodeId, row } of ready.splice(0)) await journal.append({ t: 'unsent', node: nodeId, line: row.line });
@@ -216,6 +218,8 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
     await output.close();
   }
   if (syncError) throw syncError;
+  if (fillError) throw fillError;
+  if (workerError) throw workerError;
   invalidRows.sort((a, b) => a.line - b.line);
   failures.sort((a, b) => a.line - b.line);
   return { ...progress, invalidRows, failures, stoppedEarly: stop || Boolean(options.signal?.aborted), resumedRun: state.runs > 0 };
