@@ -120,12 +120,34 @@ describe('cli: bulk', function () {
     }
   });
 
-  it('--strict stops at the first invalid row (exit 2); JSONL input works', async () => {
+  it('--strict checks the whole input before any call: an invalid row and nothing is sent (exit 2); JSONL input works', async () => {
     writeFileSync(join(dir, 'devices.jsonl'), ['{"nodeId":"j-1"}', '{"nodeId":', '{"nodeId":"j-3"}'].join('\n'));
     const result = await provisio(['bulk', '-i', 'huawei', '--input', 'devices.jsonl', '--output', 'creds.jsonl', '--strict', '--concurrency', '1'], { cwd: dir });
     expect(result.code).to.equal(2);
-    expect(result.stdout).to.include('Invalid rows').and.include('not valid JSON');
-    expect(credentialLines(join(dir, 'creds.jsonl')).map((c) => c.nodeId)).to.deep.equal(['j-1']);
+    expect(result.stdout).to.include('Invalid rows').and.include('not valid JSON').and.include('--strict stopped the run');
+    expect(credentialLines(join(dir, 'creds.jsonl'))).to.deep.equal([]);
+    // Once the input is fixed, the same command registers every row.
+    writeFileSync(join(dir, 'devices.jsonl'), ['{"nodeId":"j-1"}', '{"nodeId":"j-2"}', '{"nodeId":"j-3"}'].join('\n'));
+    const fixed = await provisio(['bulk', '-i', 'huawei', '--input', 'devices.jsonl', '--output', 'creds.jsonl', '--strict'], { cwd: dir });
+    expect(fixed.code, fixed.stderr).to.equal(0);
+    expect(credentialLines(join(dir, 'creds.jsonl')).map((c) => c.nodeId)).to.have.members(['j-1', 'j-2', 'j-3']);
+  });
+
+  it('--strict with the default concurrency (8): no call for any row once a row is invalid, every invalid line listed, exit 2 even where calls would fail', async () => {
+    // The new-user report: line 3 invalid, and lines 4-9 were registered anyway; with failing
+    // calls in the file the exit code was 1 instead of 2.
+    const rows = Array.from({ length: 12 }, (_, i) => (i === 1 ? `s-${i},abc,` : i === 6 ? `s-${i},0,nothex!` : `s-${i},0,`));
+    writeFileSync(join(dir, 'strict.csv'), `nodeId,validitySeconds,psk\n${rows.join('\n')}\n`);
+    await simulator.backend?.injectFault({ kind: 'status', status: 500, body: '{"error_code":"50252","error_desc":"Internal server error"}', path: 'deviceCredentials', times: 5 });
+    const before = await simulator.backend.requestCount();
+    const result = await provisio(['bulk', '-i', 'huawei', '--input', 'strict.csv', '--output', 'strict.jsonl', '--strict', '--json'], { cwd: dir });
+    expect(result.code, result.stderr).to.equal(2);
+    expect(await simulator.backend.requestCount(), 'not one call').to.equal(before);
+    const summary = JSON.parse(result.stdout) as { registered: number; stoppedEarly: boolean; invalidRows: Array<{ line: number; message: string }> };
+    expect(summary).to.include({ registered: 0, stoppedEarly: true });
+    expect(summary.invalidRows.map((r) => r.line), 'the reader\'s check (line 3) and the provider\'s pre-call check (line 8)').to.deep.equal([3, 8]);
+    expect(summary.invalidRows[1]?.message).to.include('psk');
+    expect(credentialLines(join(dir, 'strict.jsonl'))).to.deep.equal([]);
   });
 
   it('a second run of the same command registers nothing twice', async () => {

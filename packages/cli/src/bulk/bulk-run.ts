@@ -2,6 +2,7 @@ import type { DeviceCredentials, ProvisioningProvider, RegisterRequest, Registra
 import { openRun } from './open-run.js';
 import { RunLock } from './run-lock.js';
 import { readDevices, type InputRow } from './input-reader.js';
+import { invalidRowsOf, rowProblem } from './strict-check.js';
 import type { CredentialLine } from './journal.js';
 import { failureOf, provisionDevice } from './provision-device.js';
 
@@ -111,12 +112,10 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
 
   /** Rows that need no call are settled here (invalid, duplicate, done before); the others come back to be sent. */
   const classify = async (row: InputRow): Promise<Started | undefined> => {
-    if (row.error || !row.request) return void (await invalid(row, row.error ?? 'empty row'));
-    const request = row.request;
-    const nodeId = typeof request.nodeId === 'string' ? request.nodeId : '';
-    if (!nodeId) return void (await invalid(row, 'nodeId is required'));
-    if (seenInInput.has(nodeId)) return void (await invalid(row, `nodeId ${nodeId} appears earlier in the input`, nodeId));
-    seenInInput.add(nodeId);
+    const problem = rowProblem(row, seenInInput);
+    if (problem) return void (await invalid(row, problem.message, problem.nodeId));
+    const request = row.request as RegisterRequest;
+    const nodeId = request.nodeId;
     if (state.done.has(nodeId)) {
       progress.skipped++;
       return undefined;
@@ -141,6 +140,21 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
       failures.push({ line: row.line, nodeId, code: e.code, message: e.message });
     }
   };
+
+  if (options.strict) {
+    // --strict: the whole input is checked first (no call); one invalid row and nothing is sent.
+    const found = await invalidRowsOf(options.input, options.provider.checkRegister?.bind(options.provider)).catch(async (error: unknown) => {
+      await journal.close();
+      await output.close();
+      throw error;
+    });
+    if (found.length) {
+      for (const r of found) await journal.append({ t: 'invalid', line: r.line, node: r.nodeId, message: r.message });
+      await journal.close();
+      await output.close();
+      return { ...progress, invalid: found.length, invalidRows: found, failures, stoppedEarly: true, resumedRun: state.runs > 0 };
+    }
+  }
 
   const rows = readDevices(options.input);
   const stopped = () => stop || Boolean(options.signal?.aborted);
