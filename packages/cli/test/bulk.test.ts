@@ -159,6 +159,33 @@ describe('cli: bulk', function () {
     expect(second).to.include({ registered: 0, skipped: 50, resumedRun: true });
     expect(credentialLines(join(dir, 'creds.jsonl'))).to.have.length(50);
   });
+
+  it('a finished run leaves the credentials only in the output: the journal is compacted (no credentials, 0600) and still makes a re-run skip every device', async () => {
+    // The journal used to keep a full second copy of every credential (PSKs, private keys) for good.
+    writeFileSync(join(dir, 'devices.jsonl'), Array.from({ length: 20 }, (_, i) => JSON.stringify({ nodeId: `compact-${i}` })).join('\n'));
+    const args = ['bulk', '-i', 'huawei', '--input', 'devices.jsonl', '--output', 'creds.jsonl'];
+    const first = await provisio(args, { cwd: dir });
+    expect(first.code, first.stderr).to.equal(0);
+    expect(first.stdout).to.include('holds none').and.include('delete both once the credentials are imported');
+    const out = readFileSync(join(dir, 'creds.jsonl'), 'utf8');
+    const psks = credentialLines(join(dir, 'creds.jsonl')).map((c) => (c as unknown as { credentials: { psk: string } }).credentials.psk);
+    expect(psks).to.have.length(20);
+    expect(out).to.include(psks[0]);
+    const journal = readFileSync(join(dir, 'creds.jsonl.journal'), 'utf8');
+    expect(journal).to.not.include('"cred"');
+    for (const psk of psks) expect(journal).to.not.include(psk);
+    expect(journal.split('\n').filter((l) => l.includes('"t":"done"'))).to.have.length(20);
+    expect(statSync(join(dir, 'creds.jsonl.journal')).mode & 0o777).to.equal(0o600);
+
+    const again = JSON.parse((await provisio([...args, '--json'], { cwd: dir })).stdout) as { registered: number; skipped: number; journalHoldsCredentials: boolean };
+    expect(again).to.include({ registered: 0, skipped: 20, journalHoldsCredentials: false });
+    // The credentials file imported and deleted, the journal kept: still nothing registered twice.
+    writeFileSync(join(dir, 'creds.jsonl'), '');
+    const afterImport = JSON.parse((await provisio([...args, '--json'], { cwd: dir })).stdout) as { registered: number; skipped: number };
+    expect(afterImport).to.include({ registered: 0, skipped: 20 });
+    const devices = (await (await fetch(`${simulator.url}/__sim/devices`)).json()) as unknown[];
+    expect(devices).to.have.length(20);
+  });
 });
 
 /** Runs bulk, kills it with SIGKILL after `killAfterMs` (or lets it finish), resolves with its exit code. */
@@ -204,6 +231,7 @@ for (const [instance, plugin] of [
         const devices = (await (await fetch(`${simulator.url}/__sim/devices`)).json()) as unknown[];
         expect(devices).to.have.length(2000);
         expect(kills, 'the run was interrupted at least once').to.be.greaterThan(0);
+        expect(readFileSync(join(dir, 'creds.jsonl.journal'), 'utf8'), 'the finished run compacted the journal').to.not.include('"cred"');
         const recovered = lines.filter((l) => l.recovered).length;
         console.log(`      ${instance}: ${kills} kills, ${recovered} devices recovered after a lost answer`);
       } finally {

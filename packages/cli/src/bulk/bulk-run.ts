@@ -1,6 +1,7 @@
 import type { DeviceCredentials, ProvisioningProvider, RegisterRequest, Registration } from '@provisio/core';
 import { openRun } from './open-run.js';
 import { RunLock } from './run-lock.js';
+import { compactJournal } from './journal-compaction.js';
 import { readDevices, type InputRow } from './input-reader.js';
 import { invalidRowsOf, rowProblem } from './strict-check.js';
 import type { CredentialLine } from './journal.js';
@@ -39,6 +40,8 @@ export interface BulkSummary extends BulkProgress {
   failures: BulkIssue[];
   stoppedEarly: boolean;
   resumedRun: boolean;
+  /** Whether the journal still holds a copy of credentials after the run (compacted at the end: normally not). */
+  journalHoldsCredentials?: boolean;
 }
 
 /**
@@ -53,12 +56,17 @@ export interface BulkSummary extends BulkProgress {
  * leave at most two batches of rows started but never sent; the re-run looks each up (not found:
  * registered as usual), so that costs a lookup, never a duplicate. A run that stops by itself
  * (--strict, a signal) marks them `unsent`.
+ *
+ * Once the run has ended and the credentials file is synced, the journal is compacted: its
+ * `done` records lose the credentials (the file holds them) and keep what a re-run needs.
  */
 export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const journalPath = options.journal ?? `${options.output}.journal`;
   const lock = await RunLock.acquire(`${journalPath}.lock`, options.output);
   try {
-    return await runLocked(options, journalPath);
+    const summary = await runLocked(options, journalPath);
+    // The credentials file is synced: the journal's copy of the credentials can go.
+    return { ...summary, journalHoldsCredentials: await compactJournal(journalPath, options.output) };
   } finally {
     await lock.release();
   }

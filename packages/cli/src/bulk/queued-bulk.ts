@@ -6,6 +6,7 @@ import { invalidRowsOf, rowProblem } from './strict-check.js';
 import type { CredentialLine } from './journal.js';
 import { loadRedisPackage } from '../redis-package.js';
 import { RunLock } from './run-lock.js';
+import { compactJournal } from './journal-compaction.js';
 
 /** A row as it travels through the queue (sealed by @provisio/redis). */
 export interface QueuedRow {
@@ -51,7 +52,9 @@ export async function runQueuedBulk(options: QueuedBulkOptions): Promise<BulkSum
   let queue: import("@provisio/redis").BulkQueue<QueuedRow, RowOutcome> | undefined;
   try {
     queue = await redis.BulkQueue.open<QueuedRow, RowOutcome>({ url: options.queueUrl, instance: options.instance, sealer });
-    return await coordinate(options, journalPath, queue);
+    const summary = await coordinate(options, journalPath, queue);
+    // The credentials file is synced: the journal's copy of the credentials can go.
+    return { ...summary, journalHoldsCredentials: await compactJournal(journalPath, options.output) };
   } finally {
     await queue?.close();
     await lock.release();

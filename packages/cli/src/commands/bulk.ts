@@ -110,6 +110,12 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
             `${summary.resumedRun ? 'Resumed. ' : ''}Registered ${summary.registered}, recovered ${summary.recovered}, ` +
               `already done ${summary.skipped}, invalid ${summary.invalid}, failed ${summary.failed}.`,
           );
+          const journal = o.journal ?? `${o.output}.journal`;
+          output.out(
+            summary.journalHoldsCredentials
+              ? `Credentials are in ${o.output}, and its journal ${journal} holds some the file lacks (both mode 0600; a re-run writes them back): delete both once the credentials are imported.`
+              : `Credentials are in ${o.output} (mode 0600); the journal ${journal} holds none, only what a re-run needs to skip done rows: delete both once the credentials are imported.`,
+          );
           if (summary.invalidRows.length) output.out(`\nInvalid rows (${o.strict ? '--strict stopped the run' : 'skipped'}):\n${table(summary.invalidRows.map((r) => ({ ...r })))}`);
           if (summary.failures.length) output.out(`\nFailures:\n${table(summary.failures.map((r) => ({ ...r })))}`);
         }
