@@ -207,7 +207,7 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
     for (;;) {
       // A failed read or sync stops the run, but never mid-call: every worker finishes its call
       // and records what the cloud issued before the error is reported.
-      if (fillError || syncError || stopped()) return undefined;
+      if (fillError || syncError || workerError || stopped()) return undefined;
       const next = ready.shift();
       if (next) {
         // Up to two batches ahead: a sync delayed by a busy disk does not leave workers idle.
@@ -218,19 +218,24 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
       await refill();
     }
   };
+  /** A worker that failed (a journal write): the others take no new row, finish theirs, then the run fails. */
+  let workerError: unknown;
   const worker = async () => {
-    for (;;) {
-      const started = await take();
-      if (!started) return;
-      await send(started);
-      progress.processed++;
-      report();
+    try {
+      for (;;) {
+        const started = await take();
+        if (!started) return;
+        await send(started);
+        progress.processed++;
+        report();
+      }
+    } catch (error) {
+      workerError ??= error;
     }
   };
-  let workerError: unknown;
   try {
-    // allSettled: one worker's error must not end the run while the others' calls are in flight.
-    for (const r of await Promise.allSettled(Array.from({ length: batchSize }, worker))) if (r.status === 'rejected') workerError ??= r.reason;
+    // One worker's error must not end the run while the others' calls are in flight.
+    await Promise.all(Array.from({ length: batchSize }, worker));
     await filling;
     // Started ahead, never sent (the run stopped): nothing to look up next time.
     for (const { nodeId, row } of ready.splice(0)) await journal.append({ t: 'unsent', node: nodeId, line: row.line });
