@@ -8,6 +8,7 @@ import { registerProvidersCommand } from './commands/providers.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 import { consoleOutput, printError } from './output/format.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './output/exit-codes.js';
+import { saveRecoveredCredentials } from './output/save-recovered.js';
 import { flushStdout, guardStdout, stdoutFailed } from './output/stdout.js';
 import { readPackageInfo } from '@provisio/core';
 
@@ -53,6 +54,16 @@ export function buildProgram(): { program: Command; exitCodes: Array<{ exitCode:
   return { program, exitCodes };
 }
 
+/** The `-i/--instance` value of the command line, if any (names a recovery file). */
+function instanceArgument(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '-i' || arg === '--instance') return argv[i + 1];
+    if (arg.startsWith('--instance=')) return arg.slice('--instance='.length);
+  }
+  return undefined;
+}
+
 /** Runs the CLI; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   // A reader that exits early (`| head`) must give a clear error, not an unhandled EPIPE crash.
@@ -62,13 +73,20 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     await flushStdout();
     return Math.max(EXIT.OK, ...exitCodes.map((c) => c.exitCode));
-  } catch (error) {
-    if (error instanceof CommanderError) {
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
       // --help and --version exit 0; usage mistakes are invalid input.
-      return error.exitCode === 0 ? EXIT.OK : EXIT.INVALID_INPUT;
+      return thrown.exitCode === 0 ? EXIT.OK : EXIT.INVALID_INPUT;
     }
+    // Credentials issued before a part-way failure go to a recovery file, named in the message.
+    const error = await saveRecoveredCredentials(thrown, instanceArgument(argv));
     // With stdout gone, the error (even a --json one) can only go to stderr.
-    printError(consoleOutput(argv.includes('--json') && !stdoutFailed()), error);
+    const json = argv.includes('--json') && !stdoutFailed();
+    printError(consoleOutput(json), error);
+    if (json) {
+      // The reader may have gone before this write: then the error goes to stderr, not nowhere.
+      await flushStdout().catch(() => printError(consoleOutput(false), error));
+    }
     return exitCodeFor(error);
   }
 }

@@ -121,10 +121,12 @@ describe('cli: bulk', function () {
   });
 
   it('--strict checks the whole input before any call: an invalid row and nothing is sent (exit 2); JSONL input works', async () => {
-    writeFileSync(join(dir, 'devices.jsonl'), ['{"nodeId":"j-1"}', '{"nodeId":', '{"nodeId":"j-3"}'].join('\n'));
+    // A row with a literal (unquoted) PSK: the report names the column, never the text around it.
+    writeFileSync(join(dir, 'devices.jsonl'), ['{"nodeId":"j-1"}', '{"nodeId":"j-2","psk":SECRETPSK0123}', '{"nodeId":"j-3"}'].join('\n'));
     const result = await provisio(['bulk', '-i', 'huawei', '--input', 'devices.jsonl', '--output', 'creds.jsonl', '--strict', '--concurrency', '1'], { cwd: dir });
     expect(result.code).to.equal(2);
-    expect(result.stdout).to.include('Invalid rows').and.include('not valid JSON').and.include('--strict stopped the run');
+    expect(result.stdout).to.include('Invalid rows').and.include('not valid JSON (column 23').and.include('--strict stopped the run');
+    expect(result.stdout + result.stderr).to.not.include('SECRETPSK');
     expect(credentialLines(join(dir, 'creds.jsonl'))).to.deep.equal([]);
     // Once the input is fixed, the same command registers every row.
     writeFileSync(join(dir, 'devices.jsonl'), ['{"nodeId":"j-1"}', '{"nodeId":"j-2"}', '{"nodeId":"j-3"}'].join('\n'));

@@ -47,7 +47,7 @@ describe('cli: every subcommand against `provisio simulate`', function () {
   const run = (args: string[], extraEnv: Record<string, string> = {}) => provisio(args, { cwd: dir, env: { ...info.env, ...extraEnv } });
   const huaweiDeviceSide = async (path: string, body: unknown): Promise<void> => {
     const { status } = await simControl(info, dir, 'huawei', 'POST', path, body);
-    expect(status, path).to.be.oneOf([200, 204]);
+    expect(status, path).to.be.oneOf([200, 201, 204]);
   };
   const json = async (args: string[]) => {
     const result = await run([...args, '--json']);
@@ -173,6 +173,22 @@ describe('cli: every subcommand against `provisio simulate`', function () {
     expect(JSON.parse(decrypted.stdout)).to.include({ kind: 'psk', encoding: 'base64' });
   });
 
+  it('register whose answer is lost says the device may exist and how to get credentials; unregister settled by a lost answer names the device', async () => {
+    await huaweiDeviceSide('/__sim/faults', { kind: 'lost-answer', path: 'deviceCredentials' });
+    const lost = await run(['register', '-i', 'huawei', '--node-id', '860000000000555', '--json']);
+    expect(lost.code).to.equal(1);
+    const error = (JSON.parse(lost.stdout) as { error: { code: string; message: string } }).error;
+    expect(error.code).to.be.oneOf(['UNAVAILABLE', 'TIMEOUT']);
+    expect(error.message).to.include('may have been created').and.include('provisio lookup -i huawei --node-id 860000000000555').and.include('rekey');
+    // The advice is right: the device does exist.
+    const found = await json(['lookup', '-i', 'huawei', '--node-id', '860000000000555']);
+    // A delete whose answer is lost is repeated; the repeat's NOT_FOUND means the first one did it.
+    await huaweiDeviceSide('/__sim/faults', { kind: 'lost-answer', path: `devices/${String(found.deviceId)}` });
+    const deleted = await run(['unregister', '-i', 'huawei', '--device-id', String(found.deviceId)]);
+    expect(deleted.code, deleted.stderr).to.equal(0);
+    expect(deleted.stdout.trim()).to.equal(`Deleted ${String(found.deviceId)}`);
+  });
+
   it('distinct exit codes: not found 4, authentication 3, invalid input 2, rate limited 5, other 1', async () => {
     expect((await run(['status', '-i', 'huawei', '--device-id', 'no-such-device'])).code).to.equal(4);
     const wrong = await run(['register', '-i', 'huawei', '--node-id', 'x1'], { PROVISIO_HUAWEI_SECRET: 'wrong-secret-value' });
@@ -209,6 +225,37 @@ describe('cli: configuration errors name the file, the field and the fix', funct
     const bad = await provisio(['status', '-i', 'x', '--device-id', 'd'], { cwd: dir });
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.include('not valid JSON');
+  });
+
+  it('JSON syntax errors name the source, line and column and the kind, never the text around them (it may be a secret)', async () => {
+    const dir = tempDir();
+    const secret = 'MYLITERALSECRET42';
+    writeFileSync(join(dir, 'provisio.config.json'), `{\n  "instances": {\n    "secret": ${secret}\n  }\n}\n`);
+    const config = await provisio(['status', '-i', 'x', '--device-id', 'd'], { cwd: dir });
+    expect(config.code).to.equal(2);
+    expect(config.stderr).to.include('provisio.config.json').and.include('line 3, column 15').and.not.include('MYLITERAL');
+    const variable = await provisio(['conformance', '@provisio/provider-huawei', '--live', '--json'], { cwd: dir, env: { PROVISIO_CONFORMANCE_CONFIG: `{"secret": ${secret}}` } });
+    expect(variable.code, variable.stderr).to.equal(2);
+    const error = (JSON.parse(variable.stdout) as { error: { code: string; message: string } }).error;
+    expect(error.code).to.equal('INVALID_INPUT');
+    expect(error.message).to.include('PROVISIO_CONFORMANCE_CONFIG').and.include('line 1, column 12').and.not.include('MYLITERAL');
+    const stdin = await provisio(['decrypt', '-i', 'x'], { cwd: dir, input: `{"credentials": {"psk": ${secret}}}` });
+    expect(stdin.code).to.equal(2);
+    expect(stdin.stderr).to.include('standard input').and.include('line 1, column 25').and.not.include('MYLITERAL');
+    const vendor = await provisio(['register', '-i', 'x', '--node-id', 'n', '--vendor', `{"key": ${secret}}`], { cwd: dir });
+    expect(vendor.code).to.equal(2);
+    expect(vendor.stderr).to.include('--vendor').and.include('column 9').and.not.include('MYLITERAL');
+    // Valid JSON that is not an object is refused too, before any configuration is read.
+    const nullVendor = await provisio(['register', '-i', 'x', '--node-id', 'n', '--vendor', 'null', '--json'], { cwd: dir });
+    expect(nullVendor.code).to.equal(2);
+    expect((JSON.parse(nullVendor.stdout) as { error: { code: string; field: string } }).error).to.include({ code: 'INVALID_INPUT', field: 'vendor' });
+  });
+
+  it('a --config that is a directory is named as one', async () => {
+    const dir = tempDir();
+    const result = await provisio(['lookup', '-i', 'x', '--node-id', 'n', '-c', dir], { cwd: dir });
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('is a directory').and.not.include('not valid JSON');
   });
 
   it('a missing environment variable, an unknown instance, an invalid plugin config', async () => {

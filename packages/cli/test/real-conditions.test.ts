@@ -115,6 +115,14 @@ describe('cli: real conditions (simulator in another process, shell pipes, a ter
       const stderr = readFileSync(join(dir, 'err3.txt'), 'utf8');
       expect(stderr).to.include('standard output was closed').and.not.include('node:events');
     });
+
+    it('a --json error into a closed pipe is written to stderr, not lost', async () => {
+      await sh('{ provisio status -i huawei --device-id nonexist --json 2>err4.txt; echo $? > rc4.txt; } | true');
+      // The command's own failure (not found), not the closed pipe, decides the exit code.
+      expect(readFileSync(join(dir, 'rc4.txt'), 'utf8').trim()).to.equal('4');
+      const stderr = readFileSync(join(dir, 'err4.txt'), 'utf8');
+      expect(stderr).to.include('NOT_FOUND').and.not.include('node:events');
+    });
   });
 
   describe('bulk on a terminal', () => {

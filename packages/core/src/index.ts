@@ -10,6 +10,7 @@ export * from './errors/redactor.js';
 export * from './errors/invalid-input.js';
 export * from './validation/validator.js';
 export * from './validation/schemas.js';
+export * from './validation/json-text.js';
 export * from './http/backoff.js';
 export * from './http/rate-limiter.js';
 export * from './http/tls.js';

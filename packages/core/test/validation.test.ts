@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { assertValid, capabilitiesSchema, registerRequestSchema, ProvisioningError } from '../src/index.js';
+import { assertValid, capabilitiesSchema, describeJsonSyntaxError, jsonSyntaxProblem, parseUserJson, registerRequestSchema, ProvisioningError } from '../src/index.js';
 
 function failure(schema: Record<string, unknown>, value: unknown): ProvisioningError {
   try {
@@ -40,5 +40,28 @@ describe('core: validation (ajv, JSON Schema 2020-12, strict)', () => {
       credentialKinds: ['psk'], sealedCredentials: false, rekeyRequiresOffline: false, connectivity: true, teleport: true,
     });
     expect(error.field).to.equal('request.teleport');
+  });
+});
+
+describe('user JSON syntax errors', () => {
+  it('give line, column and kind, never the text around the error', () => {
+    const text = '{\n  "a": 1,\n  "secret": MYLITERAL\n}';
+    expect(() => JSON.parse(text)).to.throw(/MYLITERAL/); // what JSON.parse would have shown
+    expect(jsonSyntaxProblem(text)).to.deep.equal({ line: 3, column: 13, kind: 'invalid symbol' });
+    const error = (() => {
+      try {
+        parseUserJson(text, 'config.json');
+      } catch (e) {
+        return e as ProvisioningError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(error.code).to.equal('INVALID_INPUT');
+    expect(error.message).to.equal('config.json is not valid JSON (line 3, column 13: invalid symbol); fix the syntax').and.not.include('MYLITERAL');
+    // Strict JSON: a trailing comma and a comment are errors, an unterminated text ends at its end.
+    expect(jsonSyntaxProblem('{"a": 1,}')).to.include({ line: 1, column: 9 });
+    expect(jsonSyntaxProblem('{"a": 1 // c\n}').kind).to.equal('invalid comment token');
+    expect(jsonSyntaxProblem('{"a": "x').kind).to.equal('unexpected end of string');
+    expect(describeJsonSyntaxError('{\r\n"a" 1}')).to.equal('line 2, column 5: colon expected');
   });
 });

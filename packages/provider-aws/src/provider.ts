@@ -254,11 +254,34 @@ export class AwsProvider extends BaseProvider {
     return certificate;
   }
 
-  /** Deactivate, detach, delete: the certificate stops working first, then it goes. */
+  /**
+   * Deactivate, detach, delete: the certificate stops working first, then it goes. If the delete
+   * fails, the (inactive) certificate is attached back: detached, it would be an orphan no later
+   * unregister or rekey could see, since they find certificates through the thing.
+   */
   private async retire(thingName: string, principal: string, certificateId: string, operation: Operation): Promise<void> {
     await this.client.send(updateCertificate, { certificateId, newStatus: 'INACTIVE' }, operation);
     await this.client.send(detachThingPrincipal, { thingName, principal }, operation);
-    await this.afterDetach(() => this.client.send(deleteCertificate, { certificateId }, operation), 'DeleteConflictException');
+    try {
+      await this.afterDetach(() => this.client.send(deleteCertificate, { certificateId }, operation), 'DeleteConflictException');
+    } catch (error) {
+      const cause = this.normalise(error, operation);
+      let where = `attached again to ${thingName}, so running ${operation} again retires it`;
+      try {
+        await this.client.send(attachThingPrincipal, { thingName, principal }, operation);
+      } catch {
+        where = `attached to nothing (attaching it back to ${thingName} failed too): delete it by hand`;
+      }
+      throw new ProvisioningError({
+        ...cause.toOptions(),
+        message: `${cause.message} (deleting certificate ${certificateId} failed; it is INACTIVE and ${where})`,
+        details: { ...cause.details, failedStep: 'DeleteCertificate', leftOnAws: [`certificate ${certificateId} (INACTIVE)`] },
+        provider: this.id,
+        operation,
+        redactor: this.redactor,
+        cause,
+      });
+    }
   }
 
   /**
@@ -317,11 +340,17 @@ export class AwsProvider extends BaseProvider {
       const { certificateId, certificateArn } = certificate;
       let state = what.detach ? 'ACTIVE, maybe attached to the thing' : 'ACTIVE, attached to nothing';
       try {
-        if (what.detach) await this.client.send(detachThingPrincipal, { thingName: progress.thingName, principal: certificateArn }, operation);
+        if (what.detach) {
+          await this.client.send(detachThingPrincipal, { thingName: progress.thingName, principal: certificateArn }, operation);
+          // Said in details as in the message ("attached to nothing"): the detach is an undone step.
+          undone.push(`certificate ${certificateId} detached from thing ${progress.thingName}`);
+        }
         state = 'ACTIVE, attached to nothing';
         await this.client.send(updateCertificate, { certificateId, newStatus: 'INACTIVE' }, operation);
         state = 'INACTIVE, attached to nothing';
         await this.afterDetach(() => this.client.send(deleteCertificate, { certificateId }, operation), 'DeleteConflictException');
+        // Deleted subsumes detached: one entry per certificate.
+        if (what.detach) undone.pop();
         undone.push(`certificate ${certificateId} deleted`);
       } catch {
         left.push(`certificate ${certificateId} (${state})`);

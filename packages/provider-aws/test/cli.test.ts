@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +63,18 @@ describe('aws through the provisio CLI (a child process; the simulator in this o
     expect(simulator.thing('cli-1')).to.equal(undefined);
   });
 
+  it('register in table mode: bounded columns, the certificate and key printed whole with \\n line ends', async () => {
+    const result = await provisio(['register', '-i', 'aws', '--node-id', 'cli-table-1'], dir, env);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.not.include('\r');
+    const longest = Math.max(...result.stdout.split('\n').map((l) => l.length));
+    expect(longest, 'longest line').to.be.at.most(100);
+    const certificate = /-----BEGIN CERTIFICATE-----\n[\s\S]+?\n-----END CERTIFICATE-----/.exec(result.stdout)?.[0] as string;
+    const key = /-----BEGIN RSA PRIVATE KEY-----\n[\s\S]+?\n-----END RSA PRIVATE KEY-----/.exec(result.stdout)?.[0] as string;
+    // What is printed is usable as is: the key matches the certificate.
+    expect(new X509Certificate(certificate).checkPrivateKey(createPrivateKey(key))).to.equal(true);
+  });
+
   it('a secret that is not exported: the variable is named, nothing is sent', async () => {
     const before = simulator.requestCount;
     const result = await provisio(['lookup', '-i', 'aws', '--node-id', 'x'], dir, { AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID as string }, ['AWS_SECRET_ACCESS_KEY']);
@@ -81,5 +94,33 @@ describe('aws through the provisio CLI (a child process; the simulator in this o
       expect(line.credentials.privateKey).to.match(/BEGIN RSA PRIVATE KEY/);
       expect(simulator.thing(line.nodeId)?.principals.size).to.equal(1);
     }
+  });
+
+  it('a register that fails part-way (AttachPolicy denied) saves the issued certificate and key to a 0600 recovery file and names it', async () => {
+    const recoveryDir = join(dir, 'recovered-part-way');
+    // Every call after AttachThingPrincipal is denied: AttachPolicy fails and the undo cannot deactivate the certificate.
+    await fetch(`${simulator.url}/__sim/faults`, { method: 'POST', body: JSON.stringify({ kind: 'vendor', code: 'UnauthorizedException', status: 403, path: 'AttachPolicy' }) });
+    await fetch(`${simulator.url}/__sim/faults`, { method: 'POST', body: JSON.stringify({ kind: 'vendor', code: 'UnauthorizedException', status: 403, path: 'UpdateCertificate', times: 10 }) });
+    const failed = await provisio(['register', '-i', 'aws', '--node-id', 'part-way-1', '--json'], dir, { ...env, PROVISIO_RECOVERY_DIR: recoveryDir });
+    await fetch(`${simulator.url}/__sim/faults`, { method: 'DELETE' });
+    expect(failed.code, failed.stderr).to.equal(3);
+    const error = (JSON.parse(failed.stdout) as { error: { code: string; message: string; hasRecoveredCredentials: boolean; details: { recoveryFile: string; undone: string[] } } }).error;
+    expect(error.code).to.equal('ACCESS_DENIED');
+    expect(error.hasRecoveredCredentials).to.equal(true);
+    // The message says the certificate is attached to nothing: details say the detach was undone.
+    expect(error.message).to.include('attached to nothing');
+    expect(error.details.undone).to.deep.equal([`certificate ${error.message.match(/certificate ([0-9a-f]{64})/)?.[1]} detached from thing part-way-1`]);
+    const files = readdirSync(recoveryDir);
+    expect(files).to.have.length(1);
+    const file = join(recoveryDir, files[0] as string);
+    expect(error.details.recoveryFile).to.equal(file);
+    expect(error.message).to.include(file);
+    expect(statSync(file).mode & 0o777).to.equal(0o600);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { deviceId: string; credentials: { kind: string; certificate: string; privateKey: string }; raw: { certificateId: string } };
+    expect(saved.deviceId).to.equal('part-way-1');
+    expect(saved.credentials.privateKey).to.match(/BEGIN RSA PRIVATE KEY/);
+    // The saved certificate is the one still ACTIVE on AWS; its key is printed nowhere.
+    expect(simulator.certificate(saved.raw.certificateId)?.status).to.equal('ACTIVE');
+    expect(failed.stdout + failed.stderr).to.not.include(saved.credentials.privateKey.split('\n')[1]);
   });
 });

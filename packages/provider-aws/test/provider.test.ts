@@ -30,6 +30,8 @@ describe('aws provider against the simulator', () => {
       expect(reg.deviceId).to.equal(nodeId);
       expect(r.simulator.calls.map((c) => c.api)).to.deep.equal(['CreateThing', 'CreateKeysAndCertificate', 'AttachThingPrincipal', 'AttachPolicy']);
       if (reg.credentials.kind !== 'x509') throw new Error('x509 expected');
+      // PEM line ends are \n whatever the issuer wrote (the simulator's, like some CAs, writes \r\n).
+      expect(reg.credentials.certificate + reg.credentials.privateKey).to.not.include('\r');
       const cert = new X509Certificate(reg.credentials.certificate);
       expect(cert.checkPrivateKey(createPrivateKey(reg.credentials.privateKey as string))).to.equal(true);
       const thing = r.simulator.thing(nodeId);
@@ -227,6 +229,23 @@ describe('aws provider against the simulator', () => {
       expect(r.simulator.thing(nodeId)).to.equal(undefined);
       expect(r.simulator.certificate(reg.raw?.certificateId as string)).to.equal(undefined);
       await failure(r.provider.unregister({ deviceId: nodeId }), 'NOT_FOUND');
+    });
+  });
+
+  describe('unregister that fails part-way', () => {
+    it('a refused DeleteCertificate leaves the certificate attached (INACTIVE), not an orphan: unregister again removes it', async () => {
+      const nodeId = node();
+      const reg = await r.provider.register({ nodeId });
+      const certificateId = reg.raw?.certificateId as string;
+      r.simulator.injectFault({ kind: 'vendor', code: 'UnauthorizedException', status: 403, path: 'DeleteCertificate' });
+      const error = await failure(r.provider.unregister({ deviceId: nodeId }), 'ACCESS_DENIED');
+      expect(error.message).to.include(certificateId).and.include('INACTIVE');
+      expect(r.simulator.certificate(certificateId)?.status).to.equal('INACTIVE');
+      // Still reachable through the thing, so the retry below can see and delete it.
+      expect([...(r.simulator.thing(nodeId)?.principals ?? [])]).to.deep.equal([reg.raw?.certificateArn]);
+      await r.provider.unregister({ deviceId: nodeId });
+      expect(r.simulator.thing(nodeId)).to.equal(undefined);
+      expect(r.simulator.certificate(certificateId)).to.equal(undefined);
     });
   });
 

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
-import { ProvisioningError, type RegisterRequest } from '@provisio/core';
+import { describeJsonSyntaxError, ProvisioningError, type RegisterRequest } from '@provisio/core';
 
 /** One input row: a request, or why it cannot be one. `line` is 1-based in the input file. */
 export interface InputRow {
@@ -28,7 +28,8 @@ async function* readJsonl(path: string): AsyncGenerator<InputRow> {
       if (!value || typeof value !== 'object' || Array.isArray(value)) yield { line, error: 'not a JSON object' };
       else yield { line, request: value as RegisterRequest };
     } catch (error) {
-      yield { line, error: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+      // Never JSON.parse's message: it quotes the row around the error, which may hold a PSK.
+      yield { line, error: `not valid JSON (column ${describeJsonSyntaxError(text, error).replace(/^line 1, column /, '')})` };
     }
   }
 }
@@ -116,8 +117,8 @@ function toRequest(record: Record<string, string>, line: number): InputRow {
     } else if (key === 'vendor') {
       try {
         request.vendor = JSON.parse(value) as unknown;
-      } catch {
-        return { line, error: 'vendor is not valid JSON' };
+      } catch (error) {
+        return { line, error: `vendor is not valid JSON (${describeJsonSyntaxError(value, error)})` };
       }
     } else request[key] = value;
   }

@@ -17,7 +17,7 @@ export function registerConformanceCommand(program: Command): { exitCode: number
     .addHelpText('after', '\nExample:\n  $ provisio conformance @provisio/provider-tencent --report-dir reports')
     .action(async (plugin: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { live?: boolean; reportDir: string; reporter: string }>();
-      const { resolveEnvReferences, invalidInput } = await import('@provisio/core');
+      const { resolveEnvReferences, invalidInput, parseUserJson } = await import('@provisio/core');
       const roots = pluginRoots(o.config ? resolve(o.config) : undefined);
       const { runConformanceCli } = await loadTestkit(roots, invalidInput);
       let liveConfig: Record<string, unknown> | undefined;
@@ -30,7 +30,8 @@ export function registerConformanceCommand(program: Command): { exitCode: number
             rule: 'env',
           });
         }
-        liveConfig = resolveEnvReferences(JSON.parse(text)) as Record<string, unknown>;
+        // A syntax error is INVALID_INPUT naming the variable, line and column, never quoting the text (it may hold a secret).
+        liveConfig = resolveEnvReferences(parseUserJson(text, 'PROVISIO_CONFORMANCE_CONFIG')) as Record<string, unknown>;
       }
       const output = outputFor(o);
       // --json: only the report goes to stdout (the test-by-test reporter only if asked for).

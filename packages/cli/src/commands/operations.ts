@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { invalidInput, type ProvisioningError, type DeviceCredentials, type RegisterRequest, type Registration, type RekeyRequest, type SealedCredentials } from '@provisio/core';
+import { describeJsonSyntaxError, invalidInput, isProvisioningError, NOT_SENT_CODES, ProvisioningError, type DeviceCredentials, type RegisterRequest, type Registration, type RekeyRequest, type SealedCredentials } from '@provisio/core';
 import { outputFor, withInstance, type GlobalOptions } from '../context.js';
 import { readStdin } from '../input/stdin.js';
 import { deliverCredentials } from '../output/deliver-credentials.js';
@@ -26,11 +26,34 @@ function pskFrom(variable: string | undefined): string | undefined {
 
 function vendorJson(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
+  const example = 'e.g. \'{"imsi":"460001234567890"}\'';
+  let value: unknown;
   try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw invalid('vendor', '--vendor must be a JSON object, e.g. \'{"imsi":"460001234567890"}\'');
+    value = JSON.parse(text);
+  } catch (error) {
+    throw invalid('vendor', `--vendor is not valid JSON (${describeJsonSyntaxError(text, error)}); it must be a JSON object, ${example}`);
   }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('vendor', `--vendor must be a JSON object, ${example}`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * A register whose answer was lost (the connection dropped or timed out after the request may
+ * have been sent) may have created the device: retrying would only meet ALREADY_EXISTS, and the
+ * credentials the platform made would be lost. The message says how to find out and get new ones.
+ */
+function outcomeUnknownAdvice(error: unknown, instance: string, nodeId: string): unknown {
+  if (!isProvisioningError(error)) return error;
+  const e = error as ProvisioningError;
+  const transport = e.httpStatus === undefined && !(e.vendorCode && NOT_SENT_CODES.has(e.vendorCode));
+  if (!(e.code === 'UNAVAILABLE' || e.code === 'TIMEOUT') || !transport) return error;
+  return new ProvisioningError({
+    ...e.toOptions(),
+    message:
+      `${e.message.replace(/\.$/, '')}. The answer was lost: the device may have been created. Check with ` +
+      `"provisio lookup -i ${instance} --node-id ${nodeId}"; if it exists, get credentials with "provisio rekey" (or unregister and register again)`,
+    details: { ...e.details, outcomeUnknown: true },
+  });
 }
 
 function registrationView(r: Registration): Record<string, unknown> {
@@ -68,7 +91,9 @@ export function registerOperationCommands(program: Command): void {
       if (o.validity !== undefined) request.validitySeconds = integer(o.validity, 'validity');
       const vendor = vendorJson(o.vendor);
       if (vendor) request.vendor = vendor;
-      const registration = await withInstance(o, (p) => p.register(request));
+      const registration = await withInstance(o, (p) => p.register(request)).catch((error: unknown) => {
+        throw outcomeUnknownAdvice(error, o.instance, request.nodeId);
+      });
       await deliverCredentials(outputFor(o), registration, () => keyValues(registrationView(registration)), {
         instance: o.instance,
         deviceId: registration.deviceId,
@@ -150,7 +175,7 @@ export function registerOperationCommands(program: Command): void {
       try {
         parsed = JSON.parse(text) as typeof parsed;
       } catch (error) {
-        throw invalid('input', `the input is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+        throw invalid('input', `${o.input === '-' ? 'standard input' : o.input} is not valid JSON (${describeJsonSyntaxError(text, error)}); expected a register result`);
       }
       if (!parsed || typeof parsed !== 'object') throw invalid('input', 'the input must be a JSON object: a register result or its "credentials"');
       const upstream = (parsed as { error?: { code?: unknown; message?: unknown } }).error;

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { invalidInput, resolveEnvReferences, type ProvisioningError, type InstanceConfig } from '@provisio/core';
+import { describeJsonSyntaxError, invalidInput, resolveEnvReferences, type ProvisioningError, type InstanceConfig } from '@provisio/core';
 
 export const DEFAULT_CONFIG_FILE = 'provisio.config.json';
 
@@ -32,11 +32,19 @@ export function loadConfig(path?: string): LoadedConfig {
         : `no ${DEFAULT_CONFIG_FILE} in this directory; create one (try "provisio simulate --write-config ${DEFAULT_CONFIG_FILE}") or pass --config PATH`,
     );
   }
+  if (statSync(file).isDirectory()) throw configError(file, 'is a directory; pass the configuration file itself (e.g. --config DIR/provisio.config.json)');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw configError(file, `cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
-    throw configError(file, `not valid JSON (${error instanceof Error ? error.message : String(error)}); fix the syntax`);
+    // Never JSON.parse's message: it quotes the text around the error, which may be a secret.
+    throw configError(file, `not valid JSON (${describeJsonSyntaxError(text, error)}); fix the syntax`);
   }
   const instances = (raw as { instances?: unknown } | null)?.instances;
   if (!instances || typeof instances !== 'object' || Array.isArray(instances)) {

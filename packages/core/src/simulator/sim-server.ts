@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 
 /** Loaded when a simulator starts: core is imported by programs that never run one. */
 const builtin = createRequire(import.meta.url) as <T>(id: string) => T;
-import { FaultQueue, type SimFault } from './faults.js';
+import { FAULT_KINDS, FaultQueue, type SimFault } from './faults.js';
 
 /** A request as a simulator route sees it. */
 export interface SimRequest {
@@ -160,8 +160,19 @@ export class SimServer {
         return { status: 204 };
       }
       if (request.method === 'POST') {
-        const parsed = JSON.parse(request.text || '{}') as SimFault | SimFault[];
-        for (const fault of Array.isArray(parsed) ? parsed : [parsed]) this.faults.add(fault);
+        // A caller's mistake is a 400 saying what is accepted, not a 500; nothing is queued then.
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(request.text || '{}');
+        } catch {
+          return { status: 400, body: { error: 'the body must be a fault or an array of faults, as JSON' } };
+        }
+        const faults = (Array.isArray(parsed) ? parsed : [parsed]) as SimFault[];
+        const bad = faults.find((f) => !f || typeof f !== 'object' || !(FAULT_KINDS as readonly string[]).includes(f.kind));
+        if (bad !== undefined) {
+          return { status: 400, body: { error: `unknown or missing fault kind ${JSON.stringify((bad as { kind?: unknown } | null)?.kind)}; known: ${FAULT_KINDS.join(', ')}` } };
+        }
+        for (const fault of faults) this.faults.add(fault);
         return { status: 201, body: { queued: this.faults.size } };
       }
     }

@@ -102,10 +102,21 @@ export const detachThingPrincipal = defineCommand<ThingInput & { principal: stri
   deserialize: () => undefined,
 });
 
-function issued(r: HttpResponse, name: string, withKey: boolean): IssuedCertificate {
+/** PEM with `\n` line ends, whatever the issuer used (`\r\n` breaks tools that read it line by line). */
+function pemLines(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+function issued(r: HttpResponse, name: string, withKey: boolean, redactor?: { add(value: string | undefined): void }): IssuedCertificate {
   const d = requireFields<Record<string, unknown>>(body(r), ['certificateArn', 'certificateId', 'certificatePem'], `${name} answer`);
-  const out: IssuedCertificate = { certificateArn: d.certificateArn as string, certificateId: d.certificateId as string, certificatePem: d.certificatePem as string };
-  if (withKey) out.privateKey = requireFields<{ PrivateKey: string }>(d.keyPair, ['PrivateKey'], `${name} answer's keyPair`).PrivateKey;
+  const out: IssuedCertificate = { certificateArn: d.certificateArn as string, certificateId: d.certificateId as string, certificatePem: pemLines(d.certificatePem as string) };
+  if (withKey) {
+    const key = requireFields<{ PrivateKey: string }>(d.keyPair, ['PrivateKey'], `${name} answer's keyPair`).PrivateKey;
+    // Both forms are secret: the raw answer's and the one handed out.
+    redactor?.add(key);
+    out.privateKey = pemLines(key);
+    redactor?.add(out.privateKey);
+  }
   return out;
 }
 
@@ -115,9 +126,7 @@ export const createKeysAndCertificate = defineCommand<Record<string, never>, Iss
   idempotent: false,
   serialize: () => ({ method: 'POST', path: '/keys-and-certificate', query: { setAsActive: true } }),
   deserialize: (r, _i, context) => {
-    const out = issued(r, 'CreateKeysAndCertificate', true);
-    context.redactor.add(out.privateKey);
-    return out;
+    return issued(r, 'CreateKeysAndCertificate', true, context.redactor);
   },
 });
 

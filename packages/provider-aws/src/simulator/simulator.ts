@@ -184,7 +184,8 @@ export class AwsSimulator extends BaseSimulator {
       throw new Error('not a certificate');
     }
     const cert = this.certificates.get(x509.fingerprint256.replace(/:/g, '').toLowerCase());
-    if (!cert || cert.certificatePem.trim() !== certificatePem.trim()) throw new Error('unknown certificate');
+    // TLS presents the certificate's DER: its PEM line ends (\r\n or \n) do not matter.
+    if (!cert || !new X509Certificate(cert.certificatePem).raw.equals(x509.raw)) throw new Error('unknown certificate');
     if (cert.status !== 'ACTIVE') throw new Error(`certificate is ${cert.status}`);
     if (!thing.principals.has(cert.certificateArn)) throw new Error('certificate not attached to the thing');
     if (cert.policies.size === 0) throw new Error('no policy attached to the certificate');

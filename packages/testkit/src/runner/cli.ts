@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseUserJson } from '@provisio/core';
 import { resolveEnvReferences, runConformanceCli } from './run.js';
 
 const USAGE = `Usage: provisio-conformance <plugin-package> [options]
@@ -53,14 +54,14 @@ async function main(): Promise<number> {
       process.stderr.write('--live needs the instance config: --config FILE or PROVISIO_CONFORMANCE_CONFIG (JSON)\n');
       return 2;
     }
-    liveConfig = resolveEnvReferences(JSON.parse(text)) as Record<string, unknown>;
+    liveConfig = resolveEnvReferences(parseUserJson(text, values.config ?? 'PROVISIO_CONFORMANCE_CONFIG')) as Record<string, unknown>;
   }
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
     process.stderr.write(`--timeout must be a whole number of milliseconds, got "${values.timeout}"\n`);
     return 2;
   }
-  const knownFailures = values['known-failures'] ? (JSON.parse(readFileSync(values['known-failures'], 'utf8')) as string[]) : undefined;
+  const knownFailures = values['known-failures'] ? (parseUserJson(readFileSync(values['known-failures'], 'utf8'), values['known-failures']) as string[]) : undefined;
   const result = await runConformanceCli({
     plugin,
     liveConfig,
