@@ -16,7 +16,7 @@ async function simulatorFor(plugin: string): Promise<RunningSimulator> {
   const loaded = await loadPlugin(plugin);
   // No flow control: this file checks CSV/JSONL parsing, row validation, exit codes and file modes;
   // the same bulk with limits on, in another process and killed with -9, is real-conditions-bulk.test.ts.
-  return (loaded.simulator as NonNullable<typeof loaded.simulator>).start({ rateLimit: false });
+  return (loaded.simulator as NonNullable<typeof loaded.simulator>).start({ rateLimit: false }); // why: see above
 }
 
 function writeConfig(dir: string, instance: string, plugin: string, simulator: RunningSimulator): void {
