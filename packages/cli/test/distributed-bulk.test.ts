@@ -95,6 +95,19 @@ if (!redisServerInstalled()) {
       expect(stderr).to.match(/PROVISIO_QUEUE_KEY must hold 32 random bytes/);
     });
 
+    it('bulk --queue --strict: the whole input is checked first; an invalid row and no row is enqueued (exit 2, no worker needed)', async () => {
+      // Before, the rows above the invalid one were enqueued, and the coordinator waited for them.
+      writeFileSync(join(dir, 'strict.csv'), ['nodeId,validitySeconds', 'q-1,0', 'q-2,abc', 'q-3,0', ''].join('\n'));
+      const before = await stats();
+      const coordinator = run(dir, env, ['bulk', '-i', 'huawei', '--input', 'strict.csv', '--output', 'strict-creds.jsonl', '--queue', redis.url, '--strict']);
+      const timer = setTimeout(() => coordinator.child.kill('SIGKILL'), 15_000);
+      const result = await coordinator.done;
+      clearTimeout(timer);
+      expect(result.code, result.stderr).to.equal(2);
+      expect((await stats()).requests).to.equal(before.requests);
+      expect(lines(join(dir, 'strict-creds.jsonl'))).to.deep.equal([]);
+    });
+
     it(`4 workers share one login and one budget: ${DEVICES} devices, 0 throttles, 1 login, 1 re-login after the token is invalidated`, async () => {
       writeFileSync(join(dir, 'fleet.jsonl'), Array.from({ length: DEVICES }, (_, i) => JSON.stringify({ nodeId: `fleet-${i}` })).join('\n'));
       const before = await stats();
@@ -132,6 +145,7 @@ if (!redisServerInstalled()) {
       expect(out).to.have.length(DEVICES);
       expect(new Set(out.map((l) => l.nodeId)).size).to.equal(DEVICES);
       expect(statSync(join(dir, 'fleet-creds.jsonl')).mode & 0o777).to.equal(0o600);
+      expect(readFileSync(join(dir, 'fleet-creds.jsonl.journal'), 'utf8'), 'the finished run compacted the journal').to.not.include('"cred"');
       expect(after.throttled - before.throttled, 'throttled answers').to.equal(0);
       expect(after.logins - before.logins, 'logins: the first, and one after the invalidation').to.equal(2);
       const calls = after.requests - before.requests;

@@ -166,7 +166,8 @@ describe('real conditions: bulk against `provisio simulate` in another process, 
     const second = await provisio(args, { cwd: dir, env: info.env });
     expect(second.code, second.stderr).to.equal(6);
     expect(second.stderr).to.include('another provisio bulk');
-    expect((await first).code).to.equal(0);
+    const firstResult = await first;
+    expect(firstResult.code, firstResult.stdout + firstResult.stderr).to.equal(0);
     expect(lines(join(dir, 'lock-out.jsonl'))).to.have.length(80);
   });
 });

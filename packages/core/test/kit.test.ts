@@ -86,7 +86,8 @@ describe('core kit: against a real server', () => {
   describe('createHttpClient', () => {
     it('applies the vendor default rate limit only when the config sets none', () => {
       expect(client().limiter, 'default applies').to.not.equal(undefined);
-      expect(client({ config: { rateLimit: false } }).limiter, 'false switches it off').to.equal(undefined);
+      // why rateLimit: false here: it is the switch under test
+      expect(client({ config: { rateLimit: false } }).limiter, 'false switches it off').to.equal(undefined); // why: see above
       expect(client({ defaultRateLimit: undefined }).limiter, 'no default, no limiter').to.equal(undefined);
     });
 

@@ -38,7 +38,7 @@ describe('huawei simulator: TLS mode and the vendor SDK wire format', function (
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'huawei-tls-'));
     // No flow control: these tests check TLS and what the vendor SDK sends, not throttling.
-    sim = await huaweiSimulatorHook.start({ tls: { dir, requireClientCert: true }, rateLimit: false });
+    sim = await huaweiSimulatorHook.start({ tls: { dir, requireClientCert: true }, rateLimit: false }); // why: TLS, not throttling
     const files = sim.files as Record<string, string>;
     // A client holding the PKCS#12 bundle and the CA, hostname verification on (Node's default).
     agent = new https.Agent({
@@ -79,7 +79,7 @@ describe('huawei simulator: TLS mode and the vendor SDK wire format', function (
     expect(refused).to.equal(true);
     await noCert.close();
     // No flow control here either: only the client certificate requirement differs.
-    const optional = await huaweiSimulatorHook.start({ tls: { dir, requireClientCert: false }, rateLimit: false });
+    const optional = await huaweiSimulatorHook.start({ tls: { dir, requireClientCert: false }, rateLimit: false }); // why: as above
     const optionalConfig = optional.instanceConfig() as { tls: Record<string, unknown> };
     const loose = await Provisioner.create({ instances: { h: { plugin: huaweiPlugin, config: { ...optionalConfig, tls: { caFile: optionalConfig.tls.caFile } } } } });
     expect((await loose.get('h').register({ nodeId: 'optional-cert' })).deviceId).to.be.a('string');

@@ -23,7 +23,7 @@ export async function rig(
     baseUrl: simulator.url,
     appId: app.appId,
     secret: app.secret,
-    rateLimit: false,
+    rateLimit: false, // why: one behaviour per test, see above
     retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 50 },
     ...config,
   };

@@ -24,7 +24,7 @@ export async function rig(simOptions: TencentSimulatorOptions = {}, override: Pa
     cloudApi: { secretId: key.secretId, secretKey: key.secretKey, endpoint: simulator.url },
     // Client limit off by default: these are tests of one behaviour each (signatures, errors, side
     // effects), not of flow control; the limits-on lane is packages/cli/test/real-conditions*.
-    rateLimit: false,
+    rateLimit: false, // why: see above
     retry: { maxAttempts: 2, baseDelayMs: 5 },
   };
   const config = { ...base, ...override };

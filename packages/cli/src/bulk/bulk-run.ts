@@ -1,7 +1,9 @@
 import type { DeviceCredentials, ProvisioningProvider, RegisterRequest, Registration } from '@provisio/core';
 import { openRun } from './open-run.js';
 import { RunLock } from './run-lock.js';
+import { compactJournal } from './journal-compaction.js';
 import { readDevices, type InputRow } from './input-reader.js';
+import { invalidRowsOf, rowProblem } from './strict-check.js';
 import type { CredentialLine } from './journal.js';
 import { failureOf, provisionDevice } from './provision-device.js';
 
@@ -38,6 +40,8 @@ export interface BulkSummary extends BulkProgress {
   failures: BulkIssue[];
   stoppedEarly: boolean;
   resumedRun: boolean;
+  /** Whether the journal still holds a copy of credentials after the run (compacted at the end: normally not). */
+  journalHoldsCredentials?: boolean;
 }
 
 /**
@@ -52,12 +56,17 @@ export interface BulkSummary extends BulkProgress {
  * leave at most two batches of rows started but never sent; the re-run looks each up (not found:
  * registered as usual), so that costs a lookup, never a duplicate. A run that stops by itself
  * (--strict, a signal) marks them `unsent`.
+ *
+ * Once the run has ended and the credentials file is synced, the journal is compacted: its
+ * `done` records lose the credentials (the file holds them) and keep what a re-run needs.
  */
 export async function runBulk(options: BulkOptions): Promise<BulkSummary> {
   const journalPath = options.journal ?? `${options.output}.journal`;
   const lock = await RunLock.acquire(`${journalPath}.lock`, options.output);
   try {
-    return await runLocked(options, journalPath);
+    const summary = await runLocked(options, journalPath);
+    // The credentials file is synced: the journal's copy of the credentials can go.
+    return { ...summary, journalHoldsCredentials: await compactJournal(journalPath, options.output) };
   } finally {
     await lock.release();
   }
@@ -111,12 +120,10 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
 
   /** Rows that need no call are settled here (invalid, duplicate, done before); the others come back to be sent. */
   const classify = async (row: InputRow): Promise<Started | undefined> => {
-    if (row.error || !row.request) return void (await invalid(row, row.error ?? 'empty row'));
-    const request = row.request;
-    const nodeId = typeof request.nodeId === 'string' ? request.nodeId : '';
-    if (!nodeId) return void (await invalid(row, 'nodeId is required'));
-    if (seenInInput.has(nodeId)) return void (await invalid(row, `nodeId ${nodeId} appears earlier in the input`, nodeId));
-    seenInInput.add(nodeId);
+    const problem = rowProblem(row, seenInInput);
+    if (problem) return void (await invalid(row, problem.message, problem.nodeId));
+    const request = row.request as RegisterRequest;
+    const nodeId = request.nodeId;
     if (state.done.has(nodeId)) {
       progress.skipped++;
       return undefined;
@@ -141,6 +148,21 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
       failures.push({ line: row.line, nodeId, code: e.code, message: e.message });
     }
   };
+
+  if (options.strict) {
+    // --strict: the whole input is checked first (no call); one invalid row and nothing is sent.
+    const found = await invalidRowsOf(options.input, options.provider.checkRegister?.bind(options.provider)).catch(async (error: unknown) => {
+      await journal.close();
+      await output.close();
+      throw error;
+    });
+    if (found.length) {
+      for (const r of found) await journal.append({ t: 'invalid', line: r.line, node: r.nodeId, message: r.message });
+      await journal.close();
+      await output.close();
+      return { ...progress, invalid: found.length, invalidRows: found, failures, stoppedEarly: true, resumedRun: state.runs > 0 };
+    }
+  }
 
   const rows = readDevices(options.input);
   const stopped = () => stop || Boolean(options.signal?.aborted);
@@ -183,9 +205,9 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
   /** The next row to send; the batches after it are started ahead while this one is in flight. */
   const take = async (): Promise<Started | undefined> => {
     for (;;) {
-      if (fillError) throw fillError;
-      if (syncError) throw syncError;
-      if (stopped()) return undefined;
+      // A failed read or sync stops the run, but never mid-call: every worker finishes its call
+      // and records what the cloud issued before the error is reported.
+      if (fillError || syncError || workerError || stopped()) return undefined;
       const next = ready.shift();
       if (next) {
         // Up to two batches ahead: a sync delayed by a busy disk does not leave workers idle.
@@ -196,16 +218,23 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
       await refill();
     }
   };
+  /** A worker that failed (a journal write): the others take no new row, finish theirs, then the run fails. */
+  let workerError: unknown;
   const worker = async () => {
-    for (;;) {
-      const started = await take();
-      if (!started) return;
-      await send(started);
-      progress.processed++;
-      report();
+    try {
+      for (;;) {
+        const started = await take();
+        if (!started) return;
+        await send(started);
+        progress.processed++;
+        report();
+      }
+    } catch (error) {
+      workerError ??= error;
     }
   };
   try {
+    // One worker's error must not end the run while the others' calls are in flight.
     await Promise.all(Array.from({ length: batchSize }, worker));
     await filling;
     // Started ahead, never sent (the run stopped): nothing to look up next time.
@@ -216,6 +245,8 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
     await output.close();
   }
   if (syncError) throw syncError;
+  if (fillError) throw fillError;
+  if (workerError) throw workerError;
   invalidRows.sort((a, b) => a.line - b.line);
   failures.sort((a, b) => a.line - b.line);
   return { ...progress, invalidRows, failures, stoppedEarly: stop || Boolean(options.signal?.aborted), resumedRun: state.runs > 0 };

@@ -34,12 +34,57 @@ async function* readJsonl(path: string): AsyncGenerator<InputRow> {
   }
 }
 
+/**
+ * CSV problems csv-parse reports, in our words: its own messages quote the field's value, which
+ * may be a PSK or a verify code.
+ */
+const CSV_PROBLEMS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
+  CSV_INVALID_CLOSING_QUOTE: 'a quoted field is closed in the middle of a field',
+  INVALID_OPENING_QUOTE: 'a quote opens in the middle of a field',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text follows a closing quote',
+  CSV_RECORD_INCONSISTENT_COLUMNS: 'more fields than the header has columns',
+  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'more fields than the header has columns',
+  CSV_MAX_RECORD_SIZE: 'the record is too large',
+};
+
+/** The first line of a record that ended on `endLine` (csv-parse counts to its end; a quoted field may span lines). */
+function firstLine(endLine: number, raw: string | undefined): number {
+  if (!raw) return endLine;
+  const body = raw.replace(/^(\r?\n)+/, ''); // empty lines skipped before the record
+  const newlines = body.split('\n').length - 1;
+  return endLine - newlines + (body.endsWith('\n') ? 1 : 0);
+}
+
+/**
+ * A malformed record (an unclosed quote, more fields than the header) is skipped by csv-parse
+ * (`skip_records_with_error`) and comes out as an invalid row with its line, like any other
+ * invalid row: the run goes on (or, with --strict, stops before any call). An unclosed quote
+ * runs to the end of the file or to the next quote, so the lines it swallowed are named.
+ * Fewer fields than the header are allowed (the missing trailing columns are empty).
+ */
 async function* readCsv(path: string): AsyncGenerator<InputRow> {
+  const skipped: InputRow[] = [];
   const parser = createReadStream(path).pipe(
-    parse({ columns: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: true }),
+    parse({
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      raw: true,
+      relax_column_count_less: true,
+      skip_records_with_error: true,
+      on_skip: (error: (Error & { code?: string; lines?: number }) | undefined, raw: string | undefined) => {
+        const end = error?.lines ?? 0;
+        const line = firstLine(end, raw);
+        const problem = (error?.code && CSV_PROBLEMS[error.code]) ?? `malformed CSV (${error?.code ?? 'unknown error'})`;
+        const span = end > line ? `; lines ${line}-${end} were read as this one record and skipped` : '';
+        skipped.push({ line, error: `malformed CSV record: ${problem}${span}` });
+      },
+    }),
   );
   let checkedHeader = false;
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; raw?: string } }>) {
     if (!checkedHeader) {
       checkedHeader = true;
       const unknown = Object.keys(record).filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
@@ -53,8 +98,12 @@ async function* readCsv(path: string): AsyncGenerator<InputRow> {
         });
       }
     }
-    yield toRequest(record, info.lines);
+    const line = firstLine(info.lines, info.raw);
+    // Skipped records the parser met before this one, in input order.
+    while (skipped.length && (skipped[0] as InputRow).line < line) yield skipped.shift() as InputRow;
+    yield toRequest(record, line);
   }
+  yield* skipped.splice(0);
 }
 
 function toRequest(record: Record<string, string>, line: number): InputRow {

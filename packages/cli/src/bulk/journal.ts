@@ -7,8 +7,11 @@ export type JournalRecord =
   | { t: 'start'; node: string; line: number; at: number }
   /** A row whose start was written ahead but which the run stopped before sending: nothing was sent. */
   | { t: 'unsent'; node: string; line: number }
-  /** Carries the credentials: the journal is the write-ahead log the credentials file is rebuilt from. */
-  | { t: 'done'; node: string; deviceId: string; cred: CredentialLine }
+  /**
+   * Carries the credentials: the journal is the write-ahead log the credentials file is rebuilt
+   * from. Without `cred` once a run's end has compacted the journal (the synced credentials file holds them).
+   */
+  | { t: 'done'; node: string; deviceId: string; cred?: CredentialLine }
   | { t: 'fail'; node: string; line: number; code: ErrorCode; message: string; final: boolean }
   | { t: 'invalid'; line: number; node?: string; message: string };
 
@@ -61,7 +64,9 @@ export async function loadResumeState(journalPath: string, outputPath: string): 
     else if (record.t === 'done') {
       open.delete(record.node);
       done.add(record.node);
-      if (!inOutput.has(record.node)) {
+      // A compacted record (no `cred`) whose line is no longer in the credentials file: the
+      // credentials were handed over and the file deleted; the device is done all the same.
+      if (!inOutput.has(record.node) && record.cred) {
         inOutput.add(record.node);
         missingFromOutput.push(record.cred);
       }

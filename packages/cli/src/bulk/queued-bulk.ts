@@ -2,9 +2,11 @@ import type { ErrorCode, RegisterRequest } from '@provisio/core';
 import type { BulkProgress, BulkIssue, BulkSummary } from './bulk-run.js';
 import { openRun } from './open-run.js';
 import { readDevices } from './input-reader.js';
+import { invalidRowsOf, rowProblem } from './strict-check.js';
 import type { CredentialLine } from './journal.js';
 import { loadRedisPackage } from '../redis-package.js';
 import { RunLock } from './run-lock.js';
+import { compactJournal } from './journal-compaction.js';
 
 /** A row as it travels through the queue (sealed by @provisio/redis). */
 export interface QueuedRow {
@@ -50,7 +52,9 @@ export async function runQueuedBulk(options: QueuedBulkOptions): Promise<BulkSum
   let queue: import("@provisio/redis").BulkQueue<QueuedRow, RowOutcome> | undefined;
   try {
     queue = await redis.BulkQueue.open<QueuedRow, RowOutcome>({ url: options.queueUrl, instance: options.instance, sealer });
-    return await coordinate(options, journalPath, queue);
+    const summary = await coordinate(options, journalPath, queue);
+    // The credentials file is synced: the journal's copy of the credentials can go.
+    return { ...summary, journalHoldsCredentials: await compactJournal(journalPath, options.output) };
   } finally {
     await queue?.close();
     await lock.release();
@@ -75,22 +79,38 @@ async function coordinate(options: QueuedBulkOptions, journalPath: string, queue
   let queued = { waiting: 0, active: 0 };
   const report = () => options.onProgress?.({ ...progress }, queued);
 
+  if (options.strict) {
+    // --strict: the whole input is checked first (no row enqueued); one invalid row and nothing is sent.
+    // (The workers' provider checks each row again before its call.)
+    const found = await invalidRowsOf(options.input).catch(async (error: unknown) => {
+      await journal.close();
+      await output.close();
+      throw error;
+    });
+    if (found.length) {
+      for (const r of found) await journal.append({ t: 'invalid', line: r.line, node: r.nodeId, message: r.message });
+      await journal.close();
+      await output.close();
+      return { ...progress, invalid: found.length, invalidRows: found, failures, stoppedEarly: true, resumedRun: state.runs > 0 };
+    }
+  }
+
   // 1. Enqueue what has no credentials yet.
   let batch: Array<{ nodeId: string; line: number; row: QueuedRow }> = [];
   const starts: Array<Promise<void>> = [];
   for await (const row of readDevices(options.input)) {
     if (stop || options.signal?.aborted) break;
-    const nodeId = typeof row.request?.nodeId === 'string' ? row.request.nodeId : '';
-    const message = row.error ?? (!row.request ? 'empty row' : !nodeId ? 'nodeId is required' : seen.has(nodeId) ? `nodeId ${nodeId} appears earlier in the input` : undefined);
-    if (message) {
+    const problem = rowProblem(row, seen);
+    if (problem) {
+      const { message, nodeId } = problem;
       progress.invalid++;
       progress.processed++;
-      invalidRows.push({ line: row.line, nodeId: nodeId || undefined, code: 'INVALID_INPUT', message });
-      await journal.append({ t: 'invalid', line: row.line, node: nodeId || undefined, message });
+      invalidRows.push({ line: row.line, nodeId, code: 'INVALID_INPUT', message });
+      await journal.append({ t: 'invalid', line: row.line, node: nodeId, message });
       if (options.strict) stop = true;
       continue;
     }
-    seen.add(nodeId);
+    const nodeId = (row.request as RegisterRequest).nodeId;
     if (state.done.has(nodeId)) {
       progress.skipped++;
       progress.processed++;

@@ -18,11 +18,13 @@ interface BulkCliOptions extends GlobalOptions {
 }
 
 /**
- * 130 interrupted; 1 some calls failed (re-run to retry them); 2 some rows were invalid (skipped
- * and listed, or --strict stopped the run); 0 only when every row has credentials.
+ * 130 interrupted; 2 --strict stopped the run at an invalid row; 1 some calls failed (re-run to
+ * retry them); 2 some rows were invalid (skipped and listed); 0 only when every row has credentials.
  */
 export function bulkExitCode(summary: BulkSummary, interrupted: boolean): number {
   if (interrupted) return 130;
+  // --strict stopped the run: the input is what needs fixing, whatever else failed.
+  if (summary.stoppedEarly && summary.invalid > 0) return EXIT.INVALID_INPUT;
   if (summary.failed > 0) return EXIT.FAILURE;
   if (summary.invalid > 0) return EXIT.INVALID_INPUT;
   return EXIT.OK;
@@ -38,7 +40,7 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
     .requiredOption('--output <file>', 'credentials.jsonl to append to (created with mode 0600)')
     .option('--journal <file>', 'journal file (default: <output>.journal)')
     .option('--concurrency <n>', 'calls in flight at once (the instance rate limit still applies)', '8')
-    .option('--strict', 'stop at the first invalid row instead of skipping it')
+    .option('--strict', 'check the whole input first and send nothing if any row is invalid (instead of skipping invalid rows)')
     .option('--queue <url>', 'distribute the rows over "provisio worker"s through this Redis (redis:// or rediss://) and collect their results')
     .addHelpText(
       'after',
@@ -108,7 +110,13 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
             `${summary.resumedRun ? 'Resumed. ' : ''}Registered ${summary.registered}, recovered ${summary.recovered}, ` +
               `already done ${summary.skipped}, invalid ${summary.invalid}, failed ${summary.failed}.`,
           );
-          if (summary.invalidRows.length) output.out(`\nInvalid rows (skipped${o.strict ? '; --strict stopped the run' : ''}):\n${table(summary.invalidRows.map((r) => ({ ...r })))}`);
+          const journal = o.journal ?? `${o.output}.journal`;
+          output.out(
+            summary.journalHoldsCredentials
+              ? `Credentials are in ${o.output}, and its journal ${journal} holds some the file lacks (both mode 0600; a re-run writes them back): delete both once the credentials are imported.`
+              : `Credentials are in ${o.output} (mode 0600); the journal ${journal} holds none, only what a re-run needs to skip done rows: delete both once the credentials are imported.`,
+          );
+          if (summary.invalidRows.length) output.out(`\nInvalid rows (${o.strict ? '--strict stopped the run' : 'skipped'}):\n${table(summary.invalidRows.map((r) => ({ ...r })))}`);
           if (summary.failures.length) output.out(`\nFailures:\n${table(summary.failures.map((r) => ({ ...r })))}`);
         }
         result.exitCode = bulkExitCode(summary, controller.signal.aborted);

@@ -47,11 +47,15 @@ export abstract class BaseProvider implements ProvisioningProvider {
 
   register(request: RegisterRequest): Promise<Registration> {
     return this.run('register', () => {
-      this.validate('register', registerRequestSchema, request, 'request');
-      if (this.schemas.register) this.validate('register', this.schemas.register, request, 'request');
+      this.checkRegister(request);
       this.rememberCallerSecrets(request);
       return this.doRegister(request);
     });
+  }
+
+  checkRegister(request: RegisterRequest): void {
+    this.validate('register', registerRequestSchema, request, 'request');
+    if (this.schemas.register) this.validate('register', this.schemas.register, request, 'request');
   }
 
   lookup(request: LookupRequest): Promise<DeviceRef> {

@@ -13,6 +13,11 @@ export interface ProvisioningProvider {
 
   register(request: RegisterRequest): Promise<Registration>;
   /**
+   * Checks a register request as `register` would before any I/O, without sending anything
+   * (throws INVALID_INPUT). Lets a caller validate a whole batch before the first call.
+   */
+  checkRegister?(request: RegisterRequest): void;
+  /**
    * Finds the device registered with this node id (NOT_FOUND when there is none). This is how
    * a caller recovers from a register call whose answer was lost (a crash, a timeout).
    */
