@@ -13,6 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const core = await import('@provisio/core');
 const packages = { 'packages/core': core };
+// As loadPlugin does: a plugin may import tsyringe at its top, which needs the Reflect polyfill first.
+await core.loadReflectPolyfill();
 // Every provider plugin of this repository (its package.json says `"provisio": {"plugin": true}`),
 // found as the CLI finds plugins: no provider is named here.
 for (const plugin of core.discoverPlugins(root)) {

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { BaseSimulator, simulatorClientRetry, type RunningSimulator, type SimFault, type SimReply, type SimRequest, type SimulatorHook } from '@provisio/core';
+import { simulatorClientRetry, type RunningSimulator, type SimulatorHook } from '@provisio/core';
+import { BaseSimulator, type SimFault, type SimReply, type SimRequest } from '@provisio/core/simulator';
 
 interface TbDevice {
   id: string;

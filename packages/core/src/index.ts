@@ -35,12 +35,8 @@ export * from './plugins/secret-fields.js';
 export * from './plugins/env-references.js';
 export * from './plugins/simulator-hook.js';
 export * from './version.js';
-export * from './simulator/faults.js';
-export * from './simulator/sim-server.js';
-export * from './simulator/sliding-window.js';
-export * from './simulator/pki.js';
+// The simulator kit is its own entry point: `@provisio/core/simulator` (src/simulator/index.ts).
 
 // Validators generated at build time for the schemas above (see scripts/precompile-schemas.mjs).
 import { loadPrecompiledValidators } from './validation/validator.js';
 loadPrecompiledValidators(new URL('./precompiled-validators.cjs', import.meta.url));
-export * from './simulator/base-simulator.js';

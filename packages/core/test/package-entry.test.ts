@@ -15,6 +15,24 @@ describe('package entries', () => {
     });
   }
 
+  it("require('@provisio/core/simulator') works from CommonJS, and the core entry loads neither the simulator kit, reflect-metadata nor the validators before a validation", () => {
+    const out = node(`
+      const core = require('@provisio/core');
+      const simulatorLoaded = () => Object.keys(require.cache).some((f) => f.includes('/dist/src/simulator/'));
+      const before = simulatorLoaded();
+      const reflect = Object.keys(require.cache).some((f) => f.includes('/reflect-metadata/'));
+      const validators = Object.keys(require.cache).some((f) => f.endsWith('precompiled-validators.cjs'));
+      const sim = require('@provisio/core/simulator');
+      console.log(JSON.stringify({ before, reflect, validators, after: simulatorLoaded(), kit: typeof sim.BaseSimulator, inCore: 'BaseSimulator' in core }));
+    `);
+    expect(JSON.parse(out)).to.deep.equal({ before: false, reflect: false, validators: false, after: true, kit: 'function', inCore: false });
+  });
+
+  it("import('@provisio/core/simulator') works from ESM", () => {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import('@provisio/core/simulator'); console.log(typeof m.SimServer, typeof m.createTestPki)`], { encoding: 'utf8' }).trim();
+    expect(out).to.equal('function function');
+  });
+
   it('validates the built-in schemas with the precompiled validators, without loading ajv', () => {
     const out = node(`
       const core = require('@provisio/core');

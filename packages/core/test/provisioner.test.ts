@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
+// tsyringe needs its Reflect polyfill first (core no longer loads it at import).
+import 'reflect-metadata';
 import { container } from 'tsyringe';
 import {
   BaseProvider, INSTANCE_CONTEXT, PROVIDER_TOKEN, Provisioner, ProvisioningError, discoverPlugins, loadPlugin,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SimServer } from '../src/index.js';
+import { SimServer } from '../src/simulator/index.js';
 
 describe('simulator kit: the fault control route', () => {
   let server: SimServer;

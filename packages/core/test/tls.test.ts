@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { HttpClient, ProvisioningError, createTestPki, type TestPki, type TlsOptions } from '../src/index.js';
+import { HttpClient, ProvisioningError, type TlsOptions } from '../src/index.js';
+import { createTestPki, type TestPki } from '../src/simulator/index.js';
 
 describe('core: mutual TLS against a local HTTPS server', function () {
   this.timeout(60_000);

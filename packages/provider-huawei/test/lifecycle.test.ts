@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createTestPki, type TestPki } from '@provisio/core';
+import { createTestPki, type TestPki } from '@provisio/core/simulator';
 import { failure, rig, type Rig } from './helpers.js';
 
 describe('huawei: the full lifecycle over mutual TLS against the simulator', function () {

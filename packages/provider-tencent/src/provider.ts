@@ -398,8 +398,9 @@ export class TencentProvider extends BaseProvider {
   }
 
   /** One Cloud API action, when this instance has Cloud API keys. */
-  private async callCloud<Input, Output>(operation: Operation, command: Command<Input, Output>, input: Input): Promise<Output> {
-    if (!this.cloud) throw this.unsupported(operation);
+  private callCloud<Input, Output>(operation: Operation, command: Command<Input, Output>, input: Input): Promise<Output> {
+    // Not async: the command's own promise, not one more wrapped around it on every call.
+    if (!this.cloud) return Promise.reject(this.unsupported(operation));
     return sendCommand(this.cloud, command, input, operation);
   }
 

@@ -52,13 +52,20 @@ export class Redactor {
    * Only the most recent `maxRecentSecrets` are kept.
    */
   add(value: string | undefined | null): void {
-    for (const form of forms(value)) {
-      if (this.pinned.has(form)) continue;
-      this.recent.delete(form);
-      this.recent.set(form, true);
-    }
+    // Runs for every issued PSK: the two forms inline, no array per call (see `forms`).
+    if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) return;
+    this.addRecent(value);
+    const encoded = encodeURIComponent(value);
+    if (encoded !== value) this.addRecent(encoded);
     while (this.recent.size > this.maxRecent) this.recent.delete(this.recent.keys().next().value as string);
     this.sorted = undefined;
+  }
+
+  /** Moves (or adds) a form to the most recent end, unless it is pinned. */
+  private addRecent(form: string): void {
+    if (this.pinned.has(form)) return;
+    this.recent.delete(form);
+    this.recent.set(form, true);
   }
 
   /** Registers configured secrets (a configuration subtree's secret fields): pinned, never evicted. */

@@ -23,6 +23,7 @@ export interface Command<Input, Output> {
   readonly idempotent: boolean;
   /** Answers that, to a repeat after a lost answer, mean the earlier attempt did the job. */
   readonly doneOnRepeatIf?: readonly ErrorCode[];
+  /** A new object on every call: `sendCommand` completes it in place (operation, idempotent). */
   serialize(input: Input): CommandRequest;
   /** Default: the answer's parsed body as it is (reads whose caller needs it whole, deletes). */
   deserialize?(response: HttpResponse, input: Input, context: CommandContext): Output;
@@ -36,6 +37,10 @@ export function defineCommand<Input, Output>(command: Command<Input, Output>): C
 /**
  * Sends a command for a contract operation (the errors and logs say which). A malformed answer
  * (a deserializer's error) gets the provider and operation too.
+ *
+ * Runs on every call, so it allocates nothing of its own: `serialize` returns a fresh object per
+ * call (every command builds one), which is completed in place rather than copied, and the client
+ * itself is the deserializer's context (it carries the instance's `redactor`).
  */
 export async function sendCommand<Input, Output>(
   client: HttpClient,
@@ -43,14 +48,14 @@ export async function sendCommand<Input, Output>(
   input: Input,
   operation: string,
 ): Promise<Output> {
-  const response = await client.send({
-    ...command.serialize(input),
-    operation,
-    idempotent: command.idempotent,
-    doneOnRepeatIf: command.doneOnRepeatIf,
-  });
+  const request = command.serialize(input) as HttpRequest;
+  request.operation = operation;
+  request.idempotent = command.idempotent;
+  request.doneOnRepeatIf = command.doneOnRepeatIf;
+  const response = await client.send(request);
+  if (!command.deserialize) return response.data as Output;
   try {
-    return command.deserialize ? command.deserialize(response, input, { redactor: client.redactor }) : (response.data as Output);
+    return command.deserialize(response, input, client);
   } catch (error) {
     if (!isProvisioningError(error)) throw error;
     throw (error as ProvisioningError).withContext({ provider: client.provider, operation, attempts: response.attempts, redactor: client.redactor });
@@ -63,8 +68,13 @@ export async function sendCommand<Input, Output>(
  */
 export function requireFields<T>(data: unknown, fields: readonly string[], what: string): T {
   const record = data as Record<string, unknown> | undefined;
-  const missing = fields.filter((f) => typeof record?.[f] !== 'string');
-  if (!record || typeof record !== 'object' || missing.length > 0) throw malformedAnswer(`${what} lacks ${missing.join(', ') || 'a body'}`);
+  let complete = !!record && typeof record === 'object';
+  // A plain loop: this runs on every answer, the list of what is missing only on a bad one.
+  for (let i = 0; complete && i < fields.length; i++) complete = typeof record![fields[i]!] === 'string';
+  if (!complete) {
+    const missing = fields.filter((f) => typeof record?.[f] !== 'string');
+    throw malformedAnswer(`${what} lacks ${missing.join(', ') || 'a body'}`);
+  }
   return record as T;
 }
 

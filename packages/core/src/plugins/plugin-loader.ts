@@ -12,6 +12,16 @@ function configError(message: string, field?: string): ProvisioningError {
 }
 
 /**
+ * Loads `reflect-metadata` (tsyringe's Reflect polyfill) once: not when core is imported (it was
+ * ~23 ms of `import('@provisio/core')`), but before a plugin module or tsyringe is loaded.
+ */
+export function loadReflectPolyfill(): Promise<unknown> {
+  reflectPolyfill ??= import('reflect-metadata');
+  return reflectPolyfill;
+}
+let reflectPolyfill: Promise<unknown> | undefined;
+
+/**
  * Loads a plugin by package name with dynamic `import()`, resolved from `resolveFrom`
  * (the application's directory, as ESLint and Babel resolve theirs).
  */
@@ -31,6 +41,8 @@ export async function loadPlugin(packageName: string, resolveFrom: string | stri
       `Plugin package "${packageName}" is not installed (looked from ${roots.join(', ')}); install it with "npm install ${packageName}"`,
     );
   }
+  // A plugin may import tsyringe at its top, which needs the Reflect polyfill already loaded.
+  await loadReflectPolyfill();
   const mod = (await import(url)) as Record<string, unknown>;
   const candidate = (mod.default ?? mod.provisioPlugin) as unknown;
   return checkPlugin(candidate, packageName);

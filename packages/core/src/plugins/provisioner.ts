@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import type { DependencyContainer } from 'tsyringe';
 import type { Coordination, CoordinationSetting } from '../coordination/coordination.js';
 import { InProcessCoordination } from '../coordination/in-process.js';
@@ -11,7 +10,7 @@ import { Redactor } from '../errors/redactor.js';
 import type { HttpLogEvent } from '../http/http-client.js';
 import { capabilitiesSchema } from '../validation/schemas.js';
 import { assertValid } from '../validation/validator.js';
-import { checkPlugin, loadPlugin } from './plugin-loader.js';
+import { checkPlugin, loadPlugin, loadReflectPolyfill } from './plugin-loader.js';
 import { INSTANCE_CONTEXT, PROVIDER_TOKEN, type InstanceContext, type ProvisioningPlugin } from './plugin.js';
 import { collectSecrets } from './secret-fields.js';
 
@@ -81,7 +80,9 @@ export class Provisioner {
   }
 
   static async create(config: ProvisionerConfig, options: ProvisionerOptions = {}): Promise<Provisioner> {
-    // tsyringe (36 files with tslib) is loaded when a provisioner is built, not when core is imported.
+    // tsyringe (36 files with tslib) and its Reflect polyfill are loaded when a provisioner is
+    // built, not when core is imported.
+    await loadReflectPolyfill();
     const container = options.container ?? (await import('tsyringe')).container;
     const entries = normaliseInstances(config);
     const live = new Map<string, LiveInstance>();

@@ -48,18 +48,30 @@ export function registerPrecompiledValidators(validators: Record<string, unknown
  * each schema on first use.
  */
 export function loadPrecompiledValidators(url: URL): void {
-  let validators: Record<string, unknown>;
-  try {
-    validators = createRequire(url)(fileURLToPath(url)) as Record<string, unknown>;
-  } catch {
-    return; // not generated
+  // Read on the first validation, not at import: the file and ajv's runtime helpers it requires
+  // (CommonJS) were a measurable part of `import('@provisio/core')`.
+  pendingValidatorFiles.push(url);
+}
+
+/** Generated validator files registered but not read yet. */
+const pendingValidatorFiles: URL[] = [];
+
+function readPendingValidators(): void {
+  for (const url of pendingValidatorFiles.splice(0)) {
+    let validators: Record<string, unknown>;
+    try {
+      validators = createRequire(url)(fileURLToPath(url)) as Record<string, unknown>;
+    } catch {
+      continue; // not generated
+    }
+    registerPrecompiledValidators(validators);
   }
-  registerPrecompiledValidators(validators);
 }
 
 function compile(schema: JsonSchema): ValidateFunction {
   const cached = compiled.get(schema);
   if (cached) return cached;
+  if (pendingValidatorFiles.length > 0) readPendingValidators();
   const key = precompiledKey(schema);
   const fn = (key ? precompiled.get(key) : undefined) ?? (ajv ??= newAjv(AJV_OPTIONS)).compile(schema);
   compiled.set(schema, fn);

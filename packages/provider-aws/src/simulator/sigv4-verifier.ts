@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { SimRequest } from '@provisio/core';
+import type { SimRequest } from '@provisio/core/simulator';
 import { sigV4Signer } from '../signing/sigv4.js';
 
 export interface SimAccessKey {

@@ -1,5 +1,5 @@
 import { createPrivateKey, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
-import { BaseSimulator, SlidingWindowCounter, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core';
+import { BaseSimulator, SlidingWindowCounter, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core/simulator';
 import type { AwsApi } from '../commands/apis.js';
 import { DEFAULT_API_TPS, IOT_SIGNING_SERVICE } from '../config.js';
 import { SimCertificateAuthority } from './certificate-authority.js';

@@ -1,4 +1,5 @@
-import { loadOrCreatePki, simulatorClientRetry, type ConfigOverrides, type PkiFiles, type RunningSimulator, type SimulatorHook, type TlsOptions } from '@provisio/core';
+import { simulatorClientRetry, type ConfigOverrides, type RunningSimulator, type SimulatorHook, type TlsOptions } from '@provisio/core';
+import { loadOrCreatePki, type PkiFiles } from '@provisio/core/simulator';
 import type { HuaweiConfig } from '../config.js';
 import { join } from 'node:path';
 import { HuaweiSimulator } from './simulator.js';

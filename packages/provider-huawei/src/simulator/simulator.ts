@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BaseSimulator, SlidingWindowCounter, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core';
+import { BaseSimulator, SlidingWindowCounter, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core/simulator';
 import { DEFAULT_VALIDITY_SECONDS, FLOW_CONTROL, PSK, ROUTES, TOKEN_TTL_SECONDS } from './platform-facts.js';
 
 export interface HuaweiSimulatorApp {

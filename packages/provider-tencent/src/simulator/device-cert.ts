@@ -1,4 +1,4 @@
-import { selfSignedCertificate } from '@provisio/core';
+import { selfSignedCertificate } from '@provisio/core/simulator';
 
 /** A self-signed device certificate and key (PEM) for certificate-authenticated products; CN is ProductId + DeviceName. */
 export function deviceCertificate(productId: string, deviceName: string): Promise<{ cert: string; key: string }> {

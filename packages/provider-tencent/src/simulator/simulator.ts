@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { BaseSimulator, SlidingWindowCounter, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core';
+import { BaseSimulator, SlidingWindowCounter, type SimFault, type SimReply, type SimRequest, type SimTlsOptions } from '@provisio/core/simulator';
 import { sealPayload } from '../payload-cipher.js';
 import { deviceSignature, legacyRegisterSignature } from '../signing/device-signature.js';
 import { parseTc3Authorization, tc3Signature, utcDate } from '../signing/tc3.js';

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import type { ErrorCode, ProvisioningProvider, Registration, SimFault } from '@provisio/core';
+import type { ErrorCode, ProvisioningProvider, Registration } from '@provisio/core';
+import type { SimFault } from '@provisio/core/simulator';
 import { expectProvisioningError } from '../assertions.js';
 import type { SuiteContext } from '../context.js';
 
