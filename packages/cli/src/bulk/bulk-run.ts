@@ -3,7 +3,7 @@ import { openRun } from './open-run.js';
 import { RunLock } from './run-lock.js';
 import { compactJournal } from './journal-compaction.js';
 import { readDevices, type InputRow } from './input-reader.js';
-import { invalidRowsOf, rowProblem } from './strict-check.js';
+import { rowProblem, strictPrecheck } from './strict-check.js';
 import type { CredentialLine } from './journal.js';
 import { failureOf, provisionDevice } from './provision-device.js';
 
@@ -151,15 +151,8 @@ async function runLocked(options: BulkOptions, journalPath: string): Promise<Bul
 
   if (options.strict) {
     // --strict: the whole input is checked first (no call); one invalid row and nothing is sent.
-    const found = await invalidRowsOf(options.input, options.provider.checkRegister?.bind(options.provider)).catch(async (error: unknown) => {
-      await journal.close();
-      await output.close();
-      throw error;
-    });
-    if (found.length) {
-      for (const r of found) await journal.append({ t: 'invalid', line: r.line, node: r.nodeId, message: r.message });
-      await journal.close();
-      await output.close();
+    const found = await strictPrecheck(options.input, { journal, output }, options.provider.checkRegister?.bind(options.provider));
+    if (found) {
       return { ...progress, invalid: found.length, invalidRows: found, failures, stoppedEarly: true, resumedRun: state.runs > 0 };
     }
   }

@@ -2,7 +2,7 @@ import type { ErrorCode, RegisterRequest } from '@provisio/core';
 import type { BulkProgress, BulkIssue, BulkSummary } from './bulk-run.js';
 import { openRun } from './open-run.js';
 import { readDevices } from './input-reader.js';
-import { invalidRowsOf, rowProblem } from './strict-check.js';
+import { rowProblem, strictPrecheck } from './strict-check.js';
 import type { CredentialLine } from './journal.js';
 import { loadRedisPackage } from '../redis-package.js';
 import { RunLock } from './run-lock.js';
@@ -82,15 +82,8 @@ async function coordinate(options: QueuedBulkOptions, journalPath: string, queue
   if (options.strict) {
     // --strict: the whole input is checked first (no row enqueued); one invalid row and nothing is sent.
     // (The workers' provider checks each row again before its call.)
-    const found = await invalidRowsOf(options.input).catch(async (error: unknown) => {
-      await journal.close();
-      await output.close();
-      throw error;
-    });
-    if (found.length) {
-      for (const r of found) await journal.append({ t: 'invalid', line: r.line, node: r.nodeId, message: r.message });
-      await journal.close();
-      await output.close();
+    const found = await strictPrecheck(options.input, { journal, output });
+    if (found) {
       return { ...progress, invalid: found.length, invalidRows: found, failures, stoppedEarly: true, resumedRun: state.runs > 0 };
     }
   }

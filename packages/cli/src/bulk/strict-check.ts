@@ -1,6 +1,7 @@
 import { isProvisioningError, type RegisterRequest } from '@provisio/core';
 import { readDevices } from './input-reader.js';
 import type { BulkIssue } from './bulk-run.js';
+import type { DurableAppender } from './durable-file.js';
 
 /**
  * Why a row cannot be sent, from the row alone (no call): what the reader says (a malformed
@@ -39,4 +40,28 @@ export async function invalidRowsOf(input: string, checkRegister?: (request: Reg
     }
   }
   return invalid;
+}
+
+/**
+ * --strict before a run (single-process or queued): the invalid rows, recorded in the journal with
+ * both files closed, or undefined when the input is clean and the run may go on. The files are
+ * closed on any failure of the check too.
+ */
+export async function strictPrecheck(
+  input: string,
+  files: { journal: DurableAppender; output: DurableAppender },
+  checkRegister?: (request: RegisterRequest) => void,
+): Promise<BulkIssue[] | undefined> {
+  const closeBoth = async (): Promise<void> => {
+    await files.journal.close();
+    await files.output.close();
+  };
+  const found = await invalidRowsOf(input, checkRegister).catch(async (error: unknown) => {
+    await closeBoth();
+    throw error;
+  });
+  if (!found.length) return undefined;
+  for (const r of found) await files.journal.append({ t: 'invalid', line: r.line, node: r.nodeId, message: r.message });
+  await closeBoth();
+  return found;
 }
