@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildProgram } from '../src/main.js';
 import { provisio, simControl, startProvisio, tempDir, type SimulateInfo } from './helpers.js';
 
 
@@ -15,6 +16,15 @@ describe('cli: help', function () {
     expect(result.code).to.equal(0);
     for (const command of COMMANDS) expect(result.stdout).to.include(command);
     expect(result.stdout).to.include('Exit codes');
+  });
+
+  it('provisio --help, listed from the command table, is what every command module registers', async () => {
+    // --help registers no command module (they load @provisio/core); the table must not drift from them.
+    const listed = await provisio(['--help']);
+    const { program } = await buildProgram();
+    // A child's stdout is a pipe: commander then wraps at 80 columns.
+    program.configureHelp({ helpWidth: 80 });
+    expect(listed.stdout.startsWith(program.helpInformation()), listed.stdout).to.equal(true);
   });
 
   for (const command of COMMANDS) {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { descriptionOf } from './command-table.js';
 import { ProvisioningError } from '@provisio/core';
 import type { BulkSummary } from '../bulk/bulk-run.js';
 import type { progressReporter } from '../bulk/progress.js';
@@ -34,7 +35,7 @@ export function registerBulkCommand(program: Command): { exitCode: number } {
   const result = { exitCode: EXIT.OK as number };
   program
     .command('bulk')
-    .description('Register many devices from a CSV or JSONL file; safe to interrupt and re-run (it resumes)')
+    .description(descriptionOf('bulk'))
     .requiredOption('-i, --instance <name>', 'configured instance')
     .requiredOption('--input <file>', 'devices.csv (columns nodeId,productId,name,verifyCode,psk,validitySeconds,vendor) or devices.jsonl')
     .requiredOption('--output <file>', 'credentials.jsonl to append to (created with mode 0600)')

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
+import { descriptionOf } from './command-table.js';
 import type { invalidInput as InvalidInput } from '@provisio/core';
 import { outputFor, pluginRoots, type GlobalOptions } from '../context.js';
 import { EXIT } from '../output/exit-codes.js';
@@ -10,7 +11,7 @@ export function registerConformanceCommand(program: Command): { exitCode: number
   const result = { exitCode: EXIT.OK as number };
   program
     .command('conformance <plugin>')
-    .description("Run the conformance suite against a plugin's simulator (or a real cloud with --live)")
+    .description(descriptionOf('conformance'))
     .option('--live', 'run against a real cloud; the instance config comes from PROVISIO_CONFORMANCE_CONFIG (JSON with ${ENV} references)')
     .option('--report-dir <dir>', 'where conformance.json and conformance.junit.xml go', 'conformance-report')
     .option('--reporter <name>', 'mocha reporter', 'spec')

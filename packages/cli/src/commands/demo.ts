@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { descriptionOf } from './command-table.js';
 import { Provisioner } from '@provisio/core';
 import { CLI_ROOT, outputFor, type GlobalOptions } from '../context.js';
 import { runFleet, type StepResult } from '../demo/fleet-app.js';
@@ -38,7 +39,7 @@ export async function runDemo(named?: string[]): Promise<{ instances: string[]; 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('Offline demo: the same application code provisions devices on the simulator of every installed provider plugin')
+    .description(descriptionOf('demo'))
     .option('--plugin <package...>', 'only these plugins (default: the built-in providers and every plugin installed here)')
     .addHelpText('after', '\nExample:\n  $ provisio demo        (or npm start at the repository root)')
     .action(async (_o, cmd: Command) => {

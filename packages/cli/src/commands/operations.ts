@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { descriptionOf } from './command-table.js';
 import { describeJsonSyntaxError, invalidInput, isProvisioningError, NOT_SENT_CODES, ProvisioningError, type DeviceCredentials, type RegisterRequest, type Registration, type RekeyRequest, type SealedCredentials } from '@provisio/core';
 import { outputFor, withInstance, type GlobalOptions } from '../context.js';
 import { readStdin } from '../input/stdin.js';
@@ -70,7 +71,7 @@ type Opts = GlobalOptions & Record<string, string | undefined> & { instance: str
 export function registerOperationCommands(program: Command): void {
   program
     .command('register')
-    .description('Register a device and print its credentials')
+    .description(descriptionOf('register'))
     .requiredOption('-i, --instance <name>', 'configured instance')
     .requiredOption('--node-id <id>', "the device's own identifier (IMEI, serial, DeviceName)")
     .option('--product-id <id>', 'product the device belongs to')
@@ -103,7 +104,7 @@ export function registerOperationCommands(program: Command): void {
 
   program
     .command('lookup')
-    .description('Find a device id by the node id it was registered with')
+    .description(descriptionOf('lookup'))
     .requiredOption('-i, --instance <name>', 'configured instance')
     .requiredOption('--node-id <id>', 'node id')
     .addHelpText('after', '\nExample:\n  $ provisio lookup -i tencent --node-id sensor_01')
@@ -115,7 +116,7 @@ export function registerOperationCommands(program: Command): void {
 
   program
     .command('status')
-    .description('Show whether a device has activated and whether it is online')
+    .description(descriptionOf('status'))
     .requiredOption('-i, --instance <name>', 'configured instance')
     .requiredOption('--device-id <id>', 'device id returned by register')
     .addHelpText('after', '\nExample:\n  $ provisio status -i huawei --device-id 5f0c...')
@@ -127,7 +128,7 @@ export function registerOperationCommands(program: Command): void {
 
   program
     .command('rekey')
-    .description('Give a device new credentials (and optionally a new node id)')
+    .description(descriptionOf('rekey'))
     .requiredOption('-i, --instance <name>', 'configured instance')
     .requiredOption('--device-id <id>', 'device id')
     .option('--node-id <id>', 'new node id (clouds that let a device change it)')
@@ -153,7 +154,7 @@ export function registerOperationCommands(program: Command): void {
 
   program
     .command('decrypt')
-    .description('Decrypt sealed credentials (a register result or its "credentials" object, as JSON)')
+    .description(descriptionOf('decrypt'))
     .requiredOption('-i, --instance <name>', 'configured instance (holds the product secret)')
     .option('--input <file>', 'JSON file to read ("-" for standard input)', '-')
     .addHelpText('after', '\nExample:\n  $ provisio register -i tencent --node-id dev1 --json | provisio decrypt -i tencent')
@@ -195,7 +196,7 @@ export function registerOperationCommands(program: Command): void {
 
   program
     .command('unregister')
-    .description('Delete a device')
+    .description(descriptionOf('unregister'))
     .requiredOption('-i, --instance <name>', 'configured instance')
     .requiredOption('--device-id <id>', 'device id')
     .addHelpText('after', '\nExample:\n  $ provisio unregister -i huawei --device-id 5f0c...')

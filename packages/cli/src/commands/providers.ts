@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { descriptionOf } from './command-table.js';
 import { discoverPlugins, isProvisioningError, type InstanceInfo, type ProvisioningError } from '@provisio/core';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load-config.js';
 import { buildInstance, CLI_ROOT, outputFor, type GlobalOptions } from '../context.js';
@@ -31,7 +32,7 @@ function brokenBecause(error: unknown): BrokenInstance['broken'] {
 export function registerProvidersCommand(program: Command): void {
   program
     .command('providers')
-    .description('List installed provider plugins and the configured instances with their capabilities (a broken instance is listed with why)')
+    .description(descriptionOf('providers'))
     .addHelpText('after', '\nExample:\n  $ provisio providers --config provisio.config.json')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions>();

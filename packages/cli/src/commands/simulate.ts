@@ -1,6 +1,7 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { descriptionOf } from './command-table.js';
 import { invalidInput, loadPlugin, type ProvisioningPlugin, type RunningSimulator, type SimulatorStartOptions } from '@provisio/core';
 import { CLI_ROOT, outputFor, type GlobalOptions } from '../context.js';
 import { installedPlugins } from '../installed-plugins.js';
@@ -88,7 +89,7 @@ export function writeSecretFile(path: string, text: string): void {
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description('Start the simulator of every installed provider plugin on 127.0.0.1 and print their endpoints and a ready configuration')
+    .description(descriptionOf('simulate'))
     .option('--write-config <file>', 'write the configuration there (secrets as ${ENV} references)')
     // Not --env-file: Node 20 takes that flag for itself even after the script name and exits 9.
     .option('--secrets-file <file>', 'write the secret values there, as VAR=value lines (mode 0600)', 'provisio.env')

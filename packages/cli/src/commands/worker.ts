@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { descriptionOf } from './command-table.js';
 import { ProvisioningError } from '@provisio/core';
 import { failureOf, provisionDevice } from '../bulk/provision-device.js';
 import type { CredentialLine } from '../bulk/journal.js';
@@ -27,7 +28,7 @@ export function registerWorkerCommand(program: Command): { exitCode: number } {
   const result = { exitCode: EXIT.OK as number };
   program
     .command('worker')
-    .description('Provision the rows of distributed bulk runs (provisio bulk --queue) for one instance; run any number, on any machine')
+    .description(descriptionOf('worker'))
     .requiredOption('-i, --instance <name>', 'configured instance (the same name the bulk run uses)')
     .requiredOption('--queue <url>', 'redis:// or rediss:// URL of the queue (password in the URL or PROVISIO_REDIS_PASSWORD)')
     .option('--concurrency <n>', 'rows in flight in this worker (the shared rate limit still applies)', '8')
