@@ -70,6 +70,20 @@ async function killAndResume(instance, input, output, windowMs) {
   return { kills, finalMs: last.ms };
 }
 
+/** What every cloud's run reports: kills, devices on the simulator, duplicates, credential lines. */
+function runFigures(kills, devices, distinctNodes, out) {
+  return {
+    devices: DEVICES,
+    kills: kills.filter((k) => !k.finished).length,
+    killMomentsMs: kills.map((k) => k.at),
+    linesBeforeEachKill: kills.map((k) => k.linesBefore),
+    onCloud: devices.length,
+    duplicates: devices.length - distinctNodes,
+    lines: out.length,
+    recovered: out.filter((l) => l.recovered).length,
+  };
+}
+
 const results = {};
 
 // Huawei: factory verify codes, caller PSKs and validities mixed, as a real CSV has them.
@@ -110,14 +124,7 @@ const results = {};
   }
   const stats = (await simControl(info, dir, 'huawei', 'GET', '/__sim/stats')).json;
   results.huawei = {
-    devices: DEVICES,
-    kills: kills.filter((k) => !k.finished).length,
-    killMomentsMs: kills.map((k) => k.at),
-    linesBeforeEachKill: kills.map((k) => k.linesBefore),
-    onCloud: devices.length,
-    duplicates: devices.length - byNode.size,
-    lines: out.length,
-    recovered: out.filter((l) => l.recovered).length,
+    ...runFigures(kills, devices, byNode.size, out),
     loginsWithLineCredentials: loginOk,
     problems: problems.length,
     firstProblems: problems.slice(0, 5),
@@ -154,14 +161,7 @@ const results = {};
     else problems.push(`${nodeId}: the line's secret is refused (${connect.status})`);
   }
   results.tencent = {
-    devices: DEVICES,
-    kills: kills.filter((k) => !k.finished).length,
-    killMomentsMs: kills.map((k) => k.at),
-    linesBeforeEachKill: kills.map((k) => k.linesBefore),
-    onCloud: devices.length,
-    duplicates: devices.length - names.size,
-    lines: out.length,
-    recovered: out.filter((l) => l.recovered).length,
+    ...runFigures(kills, devices, names.size, out),
     connectsWithLineSecret: connectOk,
     throttledAnswers: (await simControl(info, dir, 'tencent', 'GET', '/__sim/stats')).json.throttled,
     problems: problems.length,
